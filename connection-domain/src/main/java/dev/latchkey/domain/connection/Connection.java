@@ -1,0 +1,367 @@
+package dev.latchkey.domain.connection;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.latchkey.domain.application.ApplicationId;
+import dev.latchkey.domain.application.ProviderName;
+import dev.latchkey.domain.connection.AuthorizationStateRejected.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+
+/**
+ * One set of credentials one member holds for one provider of one application.
+ *
+ * <p>Command handlers decide and apply; event sourcing handlers only assign. Provider exchanges happen outside:
+ * a decision ({@link CallbackAccepted}, {@link RefreshStarted}) is an event whose sequence number the outcome
+ * command must quote, so a late outcome is recorded against what it was decided on, or refused.
+ */
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
+public class Connection {
+
+    static final int MAX_NAME = 200;
+    static final int MAX_REASON = 1000;
+
+    @AggregateIdentifier
+    private ConnectionId connectionId;
+
+    private WorkspaceId workspaceId;
+    private ApplicationId applicationId;
+    private ProviderName providerName;
+    private UserWorkspaceId owner;
+    private Visibility visibility;
+    private String name;
+    private ConnectionStatus status;
+
+    private PendingAuthorization pending;
+    private boolean pendingUsed;
+    /** Sequence number of the accepted callback whose code exchange is outstanding, or -1. */
+    private long exchangeDecidedAt = -1;
+
+    private TokenSet tokens;
+    /** Sequence number of the event that recorded the current tokens. */
+    private long tokensRecordedAt = -1;
+    /** Sequence number of the last ConnectionEstablished: refreshes decided before it belong to an older grant. */
+    private long grantRecordedAt = -1;
+
+    private long refreshDecidedAt = -1;
+    private Instant refreshLeaseExpiresAt;
+    private Instant retryAfter;
+
+    protected Connection() {
+        // for Axon
+    }
+
+    @CommandHandler
+    public Connection(StartAuthorization command) {
+        String name = requireName(command.name());
+        apply(new AuthorizationStarted(
+                command.connectionId(),
+                command.workspaceId(),
+                command.applicationId(),
+                command.providerName(),
+                command.owner(),
+                command.visibility(),
+                name,
+                command.authorization()));
+    }
+
+    @CommandHandler
+    public void handle(StartReconnect command) {
+        requireNotRevoked();
+        requireOwnerOfPrivate(command.requestedBy(), "reconnect");
+        apply(new ReconnectStarted(connectionId, command.requestedBy(), command.authorization()));
+    }
+
+    @CommandHandler
+    public CallbackDecision handle(CompleteCallback command) {
+        checkState(command.stateDigest(), command.bindingDigest());
+        String returnUrl = pending.returnUrl();
+        apply(new CallbackAccepted(connectionId, command.stateDigest()));
+        return new CallbackDecision(exchangeDecidedAt, pending.codeVerifier(), returnUrl);
+    }
+
+    @CommandHandler
+    public String handle(DenyAuthorization command) {
+        checkState(command.stateDigest(), command.bindingDigest());
+        String returnUrl = pending.returnUrl();
+        apply(new CallbackAccepted(connectionId, command.stateDigest()));
+        apply(new AuthorizationFailed(connectionId, shorten(command.error()), FailureKind.GRANT_REVOKED));
+        return returnUrl;
+    }
+
+    @CommandHandler
+    public void handle(RecordCodeExchange command) {
+        requireExchangeOutstanding(command.decidedAt());
+        apply(new ConnectionEstablished(connectionId, command.tokens(), command.handle()));
+    }
+
+    @CommandHandler
+    public void handle(RecordCodeExchangeFailure command) {
+        requireExchangeOutstanding(command.decidedAt());
+        apply(new AuthorizationFailed(connectionId, shorten(command.error()), command.kind()));
+    }
+
+    @CommandHandler
+    public RefreshDecision handle(RefreshToken command) {
+        requireNotRevoked();
+        Instant now = now();
+        if (status != ConnectionStatus.ACTIVE) {
+            return new RefreshDecision.NotRefreshable("the connection is " + status.wire());
+        }
+        if (tokens.refreshToken() == null) {
+            return new RefreshDecision.NotRefreshable("the provider issued no refresh token");
+        }
+        if (refreshLeaseExpiresAt != null && now.isBefore(refreshLeaseExpiresAt)) {
+            return new RefreshDecision.InFlight(refreshLeaseExpiresAt);
+        }
+        if (!command.force()) {
+            Instant expiresAt = tokens.accessTokenExpiresAt();
+            if (expiresAt == null || expiresAt.isAfter(now.plus(command.refreshAhead()))) {
+                return new RefreshDecision.NotNeeded();
+            }
+            if (retryAfter != null && now.isBefore(retryAfter)) {
+                return new RefreshDecision.Deferred(retryAfter);
+            }
+        }
+        apply(new RefreshStarted(connectionId, now.plus(command.lease())));
+        return new RefreshDecision.Proceed(refreshDecidedAt, tokens.refreshToken(), tokens.scopes());
+    }
+
+    @CommandHandler
+    public void handle(RecordRefresh command) {
+        requireNotRevoked();
+        if (command.decidedAt() < grantRecordedAt) {
+            throw new StaleOutcomeException("a newer grant was recorded after this refresh was decided");
+        }
+        apply(new TokensRefreshed(
+                connectionId, command.decidedAt(), command.tokens().keepingRefreshTokenOf(tokens)));
+    }
+
+    @CommandHandler
+    public void handle(RecordRefreshFailure command) {
+        requireNotRevoked();
+        apply(new RefreshFailed(
+                connectionId, command.decidedAt(), command.kind(), shorten(command.reason()), command.retryAfter()));
+        boolean newerTokensSinceDecision = tokensRecordedAt > command.decidedAt();
+        if (command.kind() == FailureKind.GRANT_REVOKED
+                && status == ConnectionStatus.ACTIVE
+                && !newerTokensSinceDecision) {
+            apply(new ConnectionAuthFailed(connectionId, shorten(command.reason()), now()));
+        }
+    }
+
+    /** @return whether the report was taken (false: ignored, the token in question is no longer current) */
+    @CommandHandler
+    public boolean handle(ReportAuthFailure command) {
+        requireNotRevoked();
+        if (command.reason() != null && command.reason().length() > MAX_REASON) {
+            throw new InvalidConnectionValueException("reason", "must be at most " + MAX_REASON + " characters");
+        }
+        if (status != ConnectionStatus.ACTIVE) {
+            return false;
+        }
+        Instant reported = command.accessTokenExpiresAt();
+        if (reported != null && !reported.equals(tokens.accessTokenExpiresAt())) {
+            return false;
+        }
+        String reason = command.reason() == null || command.reason().isBlank() ? "reported" : command.reason();
+        apply(new ConnectionAuthFailed(connectionId, reason, now()));
+        return true;
+    }
+
+    @CommandHandler
+    public void handle(RenameConnection command) {
+        requireNotRevoked();
+        requireOwnerOfPrivate(command.requestedBy(), "rename");
+        String newName = requireName(command.name());
+        if (!newName.equals(name)) {
+            apply(new ConnectionRenamed(connectionId, newName));
+        }
+    }
+
+    @CommandHandler
+    public void handle(ChangeVisibility command) {
+        requireNotRevoked();
+        if (!owner.equals(command.requestedBy())) {
+            throw new NotPermittedException("only the owner changes a connection's visibility");
+        }
+        if (command.visibility() == null) {
+            throw new InvalidConnectionValueException("visibility", "must be user or workspace");
+        }
+        if (command.visibility() != visibility) {
+            apply(new VisibilityChanged(connectionId, command.visibility()));
+        }
+    }
+
+    @CommandHandler
+    public void handle(Revoke command) {
+        requireNotRevoked();
+        if (command.requestedBy() != null) {
+            requireOwnerOfPrivate(command.requestedBy(), "disconnect");
+        }
+        apply(new ConnectionRevoked(connectionId, command.refreshToken(), command.accessToken()));
+    }
+
+    private void checkState(String stateDigest, String bindingDigest) {
+        requireNotRevoked();
+        if (pending == null || !sameDigest(pending.stateDigest(), stateDigest)) {
+            throw new AuthorizationStateRejected(Reason.UNKNOWN);
+        }
+        if (pendingUsed) {
+            throw new AuthorizationStateRejected(Reason.ALREADY_USED);
+        }
+        if (!now().isBefore(pending.expiresAt())) {
+            throw new AuthorizationStateRejected(Reason.EXPIRED);
+        }
+        if (!sameDigest(pending.bindingDigest(), bindingDigest)) {
+            throw new AuthorizationStateRejected(Reason.BINDING_MISMATCH);
+        }
+    }
+
+    private void requireExchangeOutstanding(long decidedAt) {
+        requireNotRevoked();
+        if (exchangeDecidedAt != decidedAt) {
+            throw new StaleOutcomeException("no code exchange was decided at " + decidedAt);
+        }
+    }
+
+    private void requireNotRevoked() {
+        if (status == ConnectionStatus.REVOKED) {
+            throw new ConnectionRevokedException(connectionId);
+        }
+    }
+
+    private void requireOwnerOfPrivate(UserWorkspaceId requestedBy, String action) {
+        if (visibility == Visibility.USER && !owner.equals(requestedBy)) {
+            throw new NotPermittedException("only the owner may " + action + " a private connection");
+        }
+    }
+
+    private static String requireName(String name) {
+        if (name == null || name.isBlank()) {
+            throw new InvalidConnectionValueException("name", "must not be blank");
+        }
+        String trimmed = name.strip();
+        if (trimmed.length() > MAX_NAME) {
+            throw new InvalidConnectionValueException("name", "must be at most " + MAX_NAME + " characters");
+        }
+        return trimmed;
+    }
+
+    private static boolean sameDigest(String expected, String given) {
+        return given != null
+                && MessageDigest.isEqual(
+                        expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static String shorten(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON);
+    }
+
+    private static Instant now() {
+        return GenericEventMessage.clock.instant();
+    }
+
+    @EventSourcingHandler
+    void on(AuthorizationStarted event) {
+        connectionId = event.connectionId();
+        workspaceId = event.workspaceId();
+        applicationId = event.applicationId();
+        providerName = event.providerName();
+        owner = event.owner();
+        visibility = event.visibility();
+        name = event.name();
+        status = ConnectionStatus.PENDING;
+        pending = event.authorization();
+        pendingUsed = false;
+    }
+
+    @EventSourcingHandler
+    void on(ReconnectStarted event) {
+        pending = event.authorization();
+        pendingUsed = false;
+        exchangeDecidedAt = -1;
+    }
+
+    @EventSourcingHandler
+    void on(CallbackAccepted event, @SequenceNumber long sequence) {
+        pendingUsed = true;
+        exchangeDecidedAt = sequence;
+    }
+
+    @EventSourcingHandler
+    void on(AuthorizationFailed event) {
+        exchangeDecidedAt = -1;
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionEstablished event, @SequenceNumber long sequence) {
+        status = ConnectionStatus.ACTIVE;
+        tokens = event.tokens();
+        tokensRecordedAt = sequence;
+        grantRecordedAt = sequence;
+        exchangeDecidedAt = -1;
+        refreshLeaseExpiresAt = null;
+        retryAfter = null;
+    }
+
+    @EventSourcingHandler
+    void on(RefreshStarted event, @SequenceNumber long sequence) {
+        refreshDecidedAt = sequence;
+        refreshLeaseExpiresAt = event.leaseExpiresAt();
+    }
+
+    @EventSourcingHandler
+    void on(TokensRefreshed event, @SequenceNumber long sequence) {
+        status = ConnectionStatus.ACTIVE;
+        tokens = event.tokens();
+        tokensRecordedAt = sequence;
+        retryAfter = null;
+        releaseLeaseOf(event.decidedAt());
+    }
+
+    @EventSourcingHandler
+    void on(RefreshFailed event) {
+        retryAfter = event.retryAfter();
+        releaseLeaseOf(event.decidedAt());
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionAuthFailed event) {
+        status = ConnectionStatus.AUTH_FAILED;
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionRenamed event) {
+        name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(VisibilityChanged event) {
+        visibility = event.visibility();
+    }
+
+    @EventSourcingHandler
+    void on(ConnectionRevoked event) {
+        status = ConnectionStatus.REVOKED;
+        pending = null;
+        tokens = null;
+        refreshLeaseExpiresAt = null;
+    }
+
+    private void releaseLeaseOf(long decidedAt) {
+        if (decidedAt == refreshDecidedAt) {
+            refreshLeaseExpiresAt = null;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+package dev.latchkey.domain.connection;
+
+public record ConnectionRenamed(ConnectionId connectionId, String name) implements ConnectionEvent {}

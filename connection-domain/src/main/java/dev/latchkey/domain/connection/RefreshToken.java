@@ -1,0 +1,15 @@
+package dev.latchkey.domain.connection;
+
+import java.time.Duration;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+/**
+ * Decide whether to refresh now. Answers a {@link RefreshDecision}; when it is {@link RefreshDecision.Proceed} a
+ * lease is recorded and the caller exchanges the refresh token, then records the outcome.
+ *
+ * @param refreshAhead refresh when the access token expires within this
+ * @param force refresh even when the token is still fresh (an explicit refresh request)
+ * @param lease how long the decision holds off other refreshes; longer than the provider timeout
+ */
+public record RefreshToken(
+        @TargetAggregateIdentifier ConnectionId connectionId, Duration refreshAhead, boolean force, Duration lease) {}

@@ -1,0 +1,36 @@
+package dev.latchkey.domain.connection;
+
+import dev.latchkey.domain.secret.Sealed;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Tokens as a connection holds them, sealed.
+ *
+ * @param refreshToken null when the provider issued none
+ * @param accessTokenExpiresAt null when the provider gave no {@code expires_in}
+ * @param scopes the scopes the provider granted (or the requested ones when it did not say)
+ * @param tokenResponse the provider's whole token response, sealed, for provider-specific fields
+ */
+public record TokenSet(
+        Sealed accessToken,
+        Sealed refreshToken,
+        Instant accessTokenExpiresAt,
+        List<String> scopes,
+        String tokenType,
+        Sealed tokenResponse) {
+
+    public TokenSet {
+        Objects.requireNonNull(accessToken, "accessToken");
+        scopes = scopes == null ? List.of() : List.copyOf(scopes);
+    }
+
+    TokenSet keepingRefreshTokenOf(TokenSet previous) {
+        if (refreshToken != null || previous == null) {
+            return this;
+        }
+        return new TokenSet(
+                accessToken, previous.refreshToken(), accessTokenExpiresAt, scopes, tokenType, tokenResponse);
+    }
+}

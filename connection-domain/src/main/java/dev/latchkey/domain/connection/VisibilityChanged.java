@@ -1,0 +1,3 @@
+package dev.latchkey.domain.connection;
+
+public record VisibilityChanged(ConnectionId connectionId, Visibility visibility) implements ConnectionEvent {}
