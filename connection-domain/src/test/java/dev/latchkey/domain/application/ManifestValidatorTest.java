@@ -1,0 +1,145 @@
+package dev.latchkey.domain.application;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ManifestValidatorTest {
+
+    final ManifestValidator strict = new ManifestValidator(new EndpointPolicy(false));
+    final ManifestValidator loopbackAllowed = new ManifestValidator(new EndpointPolicy(true));
+    final ApplicationId id = ApplicationId.of(ManifestFixtures.APP_ID);
+
+    static OAuthSettings withEndpoints(String authorize, String token) {
+        OAuthSettings o = ManifestFixtures.linearOAuth();
+        return new OAuthSettings(
+                authorize,
+                token,
+                null,
+                o.scopes(),
+                o.clientIdVariable(),
+                o.clientSecretVariable(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+    }
+
+    List<String> fields(List<FieldError> errors) {
+        return errors.stream().map(FieldError::field).toList();
+    }
+
+    @Test
+    void theExampleManifestIsValid() {
+        assertThat(strict.validate(id, ManifestFixtures.linear())).isEmpty();
+    }
+
+    @Test
+    void plainHttpIsAllowedOnlyToLoopbackAndOnlyWhenEnabled() {
+        Manifest loopback = ManifestFixtures.linear(
+                withEndpoints("http://127.0.0.1:9000/authorize", "http://localhost:9000/token"));
+        assertThat(fields(strict.validate(id, loopback)))
+                .containsExactly(
+                        "connectionProviders[0].oauth.authorizationEndpoint",
+                        "connectionProviders[0].oauth.tokenEndpoint");
+        assertThat(loopbackAllowed.validate(id, loopback)).isEmpty();
+
+        Manifest remoteHttp =
+                ManifestFixtures.linear(withEndpoints("http://linear.app/authorize", "http://10.0.0.1/token"));
+        assertThat(fields(loopbackAllowed.validate(id, remoteHttp))).hasSize(2);
+    }
+
+    @Test
+    void relativeOrUserInfoUrlsAreRefused() {
+        Manifest manifest =
+                ManifestFixtures.linear(withEndpoints("/oauth/authorize", "https://user:pw@api.linear.app/token"));
+        assertThat(fields(strict.validate(id, manifest)))
+                .containsExactly(
+                        "connectionProviders[0].oauth.authorizationEndpoint",
+                        "connectionProviders[0].oauth.tokenEndpoint");
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsPath() {
+        Manifest manifest = new Manifest(
+                "not-a-uuid",
+                " ",
+                null,
+                Map.of(),
+                List.of("javascript:alert(1)"),
+                List.of(
+                        new ConnectionProviderDefinition("also-not-a-uuid", "Linear", null, null, "pat", null),
+                        new ConnectionProviderDefinition(
+                                ManifestFixtures.PROVIDER_ID,
+                                "linear",
+                                "Linear",
+                                null,
+                                "oauth",
+                                ManifestFixtures.linearOAuth())));
+        assertThat(fields(strict.validate(id, manifest)))
+                .contains(
+                        "universalIdentifier",
+                        "displayName",
+                        "allowedReturnUrls[0]",
+                        "connectionProviders[0].universalIdentifier",
+                        "connectionProviders[0].name",
+                        "connectionProviders[0].displayName",
+                        "connectionProviders[0].type",
+                        "connectionProviders[0].oauth",
+                        "connectionProviders[1].oauth.clientIdVariable",
+                        "connectionProviders[1].oauth.clientSecretVariable");
+    }
+
+    @Test
+    void reservedAuthorizationParametersCannotBeOverridden() {
+        OAuthSettings o = ManifestFixtures.linearOAuth();
+        for (String reserved : OAuthSettings.RESERVED_AUTHORIZATION_PARAMS) {
+            OAuthSettings overriding = new OAuthSettings(
+                    o.authorizationEndpoint(),
+                    o.tokenEndpoint(),
+                    null,
+                    o.scopes(),
+                    o.clientIdVariable(),
+                    o.clientSecretVariable(),
+                    null,
+                    null,
+                    null,
+                    Map.of(reserved, "x"),
+                    null,
+                    null,
+                    null,
+                    null);
+            assertThat(fields(strict.validate(id, ManifestFixtures.linear(overriding))))
+                    .contains("connectionProviders[0].oauth.authorizationParams." + reserved);
+        }
+    }
+
+    @Test
+    void duplicateProviderNamesAreRefused() {
+        ConnectionProviderDefinition first =
+                ManifestFixtures.linear().connectionProviders().get(0);
+        ConnectionProviderDefinition second = new ConnectionProviderDefinition(
+                "0e0f6f8a-6f0e-4e8e-9e4f-2f1b6c7d8e9f", "linear", "Linear 2", null, "oauth", first.oauth());
+        Manifest manifest = new Manifest(
+                ManifestFixtures.APP_ID,
+                "Linear",
+                null,
+                ManifestFixtures.linear().serverVariables(),
+                List.of(),
+                List.of(first, second));
+        assertThat(fields(strict.validate(id, manifest))).containsExactly("connectionProviders[1].name");
+    }
+
+    @Test
+    void theIdentifierMustMatchThePath() {
+        assertThat(fields(strict.validate(
+                        ApplicationId.of("11111111-2222-3333-4444-555555555555"), ManifestFixtures.linear())))
+                .containsExactly("universalIdentifier");
+    }
+}

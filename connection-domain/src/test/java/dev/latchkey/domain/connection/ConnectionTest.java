@@ -1,0 +1,512 @@
+package dev.latchkey.domain.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.domain.application.ApplicationId;
+import dev.latchkey.domain.application.ProviderName;
+import dev.latchkey.domain.connection.AuthorizationStateRejected.Reason;
+import dev.latchkey.domain.secret.Sealed;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.axonframework.test.aggregate.FixtureConfiguration;
+import org.axonframework.test.aggregate.TestExecutor;
+import org.axonframework.test.matchers.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class ConnectionTest {
+
+    static final ConnectionId ID = ConnectionId.of("6f1c1c9e-0c52-4f5e-9d0a-6ad0f4f3c2a1");
+    static final WorkspaceId WORKSPACE = WorkspaceId.of("ws-1");
+    static final ApplicationId APP = ApplicationId.of("b6f1a2c4-3d5e-4f60-8a7b-9c0d1e2f3a4b");
+    static final ProviderName LINEAR = ProviderName.of("linear");
+    static final UserWorkspaceId ALICE = UserWorkspaceId.of("uw-alice");
+    static final UserWorkspaceId BOB = UserWorkspaceId.of("uw-bob");
+    static final Duration AHEAD = Duration.ofSeconds(60);
+    static final Duration LEASE = Duration.ofSeconds(30);
+
+    static final Sealed VERIFIER = new Sealed("k1", "verifier-ciphertext");
+    static final Sealed ACCESS_1 = new Sealed("k1", "access-1");
+    static final Sealed REFRESH_1 = new Sealed("k1", "refresh-1");
+    static final Sealed ACCESS_2 = new Sealed("k1", "access-2");
+    static final Sealed REFRESH_2 = new Sealed("k1", "refresh-2");
+
+    final Instant t0 = Instant.parse("2026-11-28T12:00:00Z");
+    FixtureConfiguration<Connection> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Connection.class);
+    }
+
+    /** Given these events, at {@link #t0}. */
+    TestExecutor<Connection> given(Object... events) {
+        return fixture.givenCurrentTime(t0).andGiven(events);
+    }
+
+    PendingAuthorization pending(String state, String binding) {
+        return new PendingAuthorization(state, binding, VERIFIER, t0.plus(Duration.ofMinutes(10)), null);
+    }
+
+    AuthorizationStarted started(Visibility visibility) {
+        return new AuthorizationStarted(
+                ID, WORKSPACE, APP, LINEAR, ALICE, visibility, "Linear #1", pending("state-a", "browser-a"));
+    }
+
+    TokenSet tokens(Sealed access, Sealed refresh, Instant expiresAt) {
+        return new TokenSet(access, refresh, expiresAt, List.of("read"), "Bearer", null);
+    }
+
+    /** Events of an active connection: started (seq 0), callback accepted (1), established (2). */
+    Object[] active(Visibility visibility, Instant expiresAt) {
+        return new Object[] {
+            started(visibility),
+            new CallbackAccepted(ID, "state-a"),
+            new ConnectionEstablished(ID, tokens(ACCESS_1, REFRESH_1, expiresAt), "alice@example.com")
+        };
+    }
+
+    @Nested
+    class StartingAndCallback {
+
+        @Test
+        void startAuthorizationCreatesAPendingConnection() {
+            fixture.givenCurrentTime(t0)
+                    .when(new StartAuthorization(
+                            ID,
+                            WORKSPACE,
+                            APP,
+                            LINEAR,
+                            ALICE,
+                            Visibility.USER,
+                            "  Linear #1 ",
+                            pending("state-a", "browser-a")))
+                    .expectSuccessfulHandlerExecution()
+                    .expectEvents(started(Visibility.USER));
+        }
+
+        @Test
+        void startAuthorizationRefusesABlankName() {
+            fixture.givenCurrentTime(t0)
+                    .when(new StartAuthorization(
+                            ID, WORKSPACE, APP, LINEAR, ALICE, Visibility.USER, " ", pending("state-a", "browser-a")))
+                    .expectException(InvalidConnectionValueException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void callbackWithTheRightStateAndBrowserIsAcceptedAndAnswersTheVerifier() {
+            given(started(Visibility.USER))
+                    .when(new CompleteCallback(ID, "state-a", "browser-a"))
+                    .expectEvents(new CallbackAccepted(ID, "state-a"))
+                    .expectResultMessagePayload(new CallbackDecision(1, VERIFIER, null));
+        }
+
+        @Test
+        void callbackWithAnUnknownStateIsRefused() {
+            given(started(Visibility.USER))
+                    .when(new CompleteCallback(ID, "state-other", "browser-a"))
+                    .expectException(Matchers.predicate(
+                            e -> e instanceof AuthorizationStateRejected r && r.reason() == Reason.UNKNOWN))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void replayedStateIsRefused() {
+            given(started(Visibility.USER), new CallbackAccepted(ID, "state-a"))
+                    .when(new CompleteCallback(ID, "state-a", "browser-a"))
+                    .expectException(Matchers.predicate(
+                            e -> e instanceof AuthorizationStateRejected r && r.reason() == Reason.ALREADY_USED))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void expiredStateIsRefused() {
+            given(started(Visibility.USER))
+                    .andGivenCurrentTime(t0.plus(Duration.ofMinutes(10)))
+                    .when(new CompleteCallback(ID, "state-a", "browser-a"))
+                    .expectException(Matchers.predicate(
+                            e -> e instanceof AuthorizationStateRejected r && r.reason() == Reason.EXPIRED))
+                    .expectNoEvents();
+        }
+
+        @Test
+        void callbackFromAnotherBrowserIsRefusedAndLeavesTheStateUsable() {
+            given(started(Visibility.USER))
+                    .when(new CompleteCallback(ID, "state-a", "browser-b"))
+                    .expectException(Matchers.predicate(
+                            e -> e instanceof AuthorizationStateRejected r && r.reason() == Reason.BINDING_MISMATCH))
+                    .expectNoEvents();
+            given(started(Visibility.USER))
+                    .when(new CompleteCallback(ID, "state-a", "browser-a"))
+                    .expectEvents(new CallbackAccepted(ID, "state-a"));
+        }
+
+        @Test
+        void deniedConsentUsesTheStateAndKeepsTheConnectionPending() {
+            given(started(Visibility.USER))
+                    .when(new DenyAuthorization(ID, "state-a", "browser-a", "access_denied"))
+                    .expectEvents(
+                            new CallbackAccepted(ID, "state-a"),
+                            new AuthorizationFailed(ID, "access_denied", FailureKind.GRANT_REVOKED))
+                    .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.PENDING));
+        }
+
+        @Test
+        void denialWithAForeignBrowserIsRefused() {
+            given(started(Visibility.USER))
+                    .when(new DenyAuthorization(ID, "state-a", "browser-b", "access_denied"))
+                    .expectException(AuthorizationStateRejected.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void codeExchangeOutcomeIsRecordedAgainstItsDecision() {
+            TokenSet tokens = tokens(ACCESS_1, REFRESH_1, t0.plusSeconds(3600));
+            given(started(Visibility.USER), new CallbackAccepted(ID, "state-a"))
+                    .when(new RecordCodeExchange(ID, 1, tokens, "alice@example.com"))
+                    .expectEvents(new ConnectionEstablished(ID, tokens, "alice@example.com"))
+                    .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.ACTIVE));
+        }
+
+        @Test
+        void codeExchangeOutcomeForAStaleDecisionIsRefused() {
+            // the callback of a first attempt was accepted (seq 1), then a reconnect started a new attempt (seq 2)
+            given(
+                            started(Visibility.USER),
+                            new CallbackAccepted(ID, "state-a"),
+                            new ReconnectStarted(ID, ALICE, pending("state-b", "browser-a")))
+                    .when(new RecordCodeExchange(ID, 1, tokens(ACCESS_1, REFRESH_1, null), null))
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void failedCodeExchangeIsRecordedAndTheOutcomeCannotBeRecordedTwice() {
+            given(
+                            started(Visibility.USER),
+                            new CallbackAccepted(ID, "state-a"),
+                            new AuthorizationFailed(ID, "invalid_grant", FailureKind.GRANT_REVOKED))
+                    .when(new RecordCodeExchange(ID, 1, tokens(ACCESS_1, REFRESH_1, null), null))
+                    .expectException(StaleOutcomeException.class);
+            given(started(Visibility.USER), new CallbackAccepted(ID, "state-a"))
+                    .when(new RecordCodeExchangeFailure(ID, 1, FailureKind.TRANSIENT, "http-503"))
+                    .expectEvents(new AuthorizationFailed(ID, "http-503", FailureKind.TRANSIENT));
+        }
+    }
+
+    @Nested
+    class Reconnecting {
+
+        @Test
+        void ownerReconnectsAndKeepsTheId() {
+            PendingAuthorization again = pending("state-b", "browser-b");
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new StartReconnect(ID, ALICE, again))
+                    .expectEvents(new ReconnectStarted(ID, ALICE, again));
+        }
+
+        @Test
+        void anotherMemberCannotReconnectSomeoneElsesPrivateConnection() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new StartReconnect(ID, BOB, pending("state-b", "browser-b")))
+                    .expectException(NotPermittedException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void anyMemberMayReconnectAWorkspaceConnection() {
+            PendingAuthorization again = pending("state-b", "browser-b");
+            given(active(Visibility.WORKSPACE, t0.plusSeconds(3600)))
+                    .when(new StartReconnect(ID, BOB, again))
+                    .expectEvents(new ReconnectStarted(ID, BOB, again));
+        }
+
+        @Test
+        void reconnectSupersedesTheOldState() {
+            given(started(Visibility.USER), new ReconnectStarted(ID, ALICE, pending("state-b", "browser-a")))
+                    .when(new CompleteCallback(ID, "state-a", "browser-a"))
+                    .expectException(AuthorizationStateRejected.class);
+        }
+
+        @Test
+        void reconnectOfAnAuthFailedConnectionMakesItActiveAgain() {
+            TokenSet fresh = tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600));
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(
+                            new ConnectionAuthFailed(ID, "invalid_grant", t0),
+                            new ReconnectStarted(ID, ALICE, pending("state-b", "browser-a")),
+                            new CallbackAccepted(ID, "state-b"))
+                    .when(new RecordCodeExchange(ID, 5, fresh, "alice@example.com"))
+                    .expectEvents(new ConnectionEstablished(ID, fresh, "alice@example.com"))
+                    .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.ACTIVE));
+        }
+    }
+
+    @Nested
+    class Refreshing {
+
+        @Test
+        void aTokenExpiringWithinTheRefreshAheadWindowIsRefreshedUnderALease() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectEvents(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .expectResultMessagePayload(new RefreshDecision.Proceed(3, REFRESH_1, List.of("read")));
+        }
+
+        @Test
+        void aFreshTokenIsNotRefreshedUnlessForced() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.NotNeeded());
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectEvents(new RefreshStarted(ID, t0.plus(LEASE)));
+        }
+
+        @Test
+        void aSecondRefreshWaitsWhileTheLeaseHolds() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.InFlight(t0.plus(LEASE)));
+        }
+
+        @Test
+        void anExpiredLeaseIsTakenOver() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .andGivenCurrentTime(t0.plus(LEASE))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectEvents(new RefreshStarted(ID, t0.plus(LEASE).plus(LEASE)))
+                    .expectResultMessagePayload(new RefreshDecision.Proceed(4, REFRESH_1, List.of("read")));
+        }
+
+        @Test
+        void aConnectionWithoutRefreshTokenOrNotActiveIsNotRefreshable() {
+            given(
+                            started(Visibility.USER),
+                            new CallbackAccepted(ID, "state-a"),
+                            new ConnectionEstablished(ID, tokens(ACCESS_1, null, t0.plusSeconds(10)), null))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(
+                            Matchers.predicate(p -> p instanceof RefreshDecision.NotRefreshable));
+            given(started(Visibility.USER))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(
+                            Matchers.predicate(p -> p instanceof RefreshDecision.NotRefreshable));
+        }
+
+        @Test
+        void refreshOutcomeIsRecordedAndReleasesTheLease() {
+            TokenSet fresh = tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600));
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RecordRefresh(ID, 3, fresh))
+                    .expectEvents(new TokensRefreshed(ID, 3, fresh))
+                    .expectState(c ->
+                            assertThat(c).extracting("refreshLeaseExpiresAt").isNull());
+        }
+
+        @Test
+        void refreshKeepsOldRefreshTokenWhenProviderOmitsIt() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RecordRefresh(ID, 3, tokens(ACCESS_2, null, t0.plusSeconds(3600))))
+                    .expectEvents(new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_1, t0.plusSeconds(3600))));
+        }
+
+        @Test
+        void refreshOutcomeDecidedBeforeANewerGrantIsRefused() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)), // seq 3
+                            new ReconnectStarted(ID, ALICE, pending("state-b", "browser-a")),
+                            new CallbackAccepted(ID, "state-b"),
+                            new ConnectionEstablished(ID, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600)), null))
+                    .when(new RecordRefresh(ID, 3, tokens(new Sealed("k1", "late"), null, t0.plusSeconds(3600))))
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void invalidGrantMakesTheConnectionAuthFailed() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null))
+                    .expectEvents(
+                            new RefreshFailed(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null),
+                            new ConnectionAuthFailed(ID, "invalid_grant", t0))
+                    .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.AUTH_FAILED));
+        }
+
+        @Test
+        void invalidGrantArrivingAfterANewerTokenWasRecordedDoesNotFailTheConnection() {
+            // a lease expired (seq 3), another node refreshed under a new lease (seq 4, tokens at 5);
+            // the first node's invalid_grant for its old refresh token arrives last
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new RefreshStarted(ID, t0.plus(LEASE).plus(LEASE)),
+                            new TokensRefreshed(ID, 4, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
+                    .when(new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null))
+                    .expectEvents(new RefreshFailed(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null))
+                    .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.ACTIVE));
+        }
+
+        @Test
+        void transientFailureKeepsTheConnectionAndDefersTheNextRefresh() {
+            Instant retryAfter = t0.plusSeconds(20);
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "http-503", retryAfter))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.Deferred(retryAfter));
+        }
+
+        @Test
+        void clientMisconfigurationDoesNotFailThePersonsConnection() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RecordRefreshFailure(ID, 3, FailureKind.CLIENT_MISCONFIGURED, "invalid_client", null))
+                    .expectEvents(new RefreshFailed(ID, 3, FailureKind.CLIENT_MISCONFIGURED, "invalid_client", null))
+                    .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.ACTIVE));
+        }
+    }
+
+    @Nested
+    class ReportingAuthFailure {
+
+        @Test
+        void aReportAboutTheCurrentTokenFailsTheConnection() {
+            Instant expiresAt = t0.plusSeconds(3600);
+            given(active(Visibility.USER, expiresAt))
+                    .when(new ReportAuthFailure(ID, "401 from the API", expiresAt))
+                    .expectEvents(new ConnectionAuthFailed(ID, "401 from the API", t0))
+                    .expectResultMessagePayload(true);
+        }
+
+        @Test
+        void aReportIsIgnoredWhenTheConnectionWasRefreshedAfterTheTokenWasHandedOut() {
+            Instant oldExpiry = t0.plusSeconds(30);
+            given(active(Visibility.USER, oldExpiry))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
+                    .when(new ReportAuthFailure(ID, "401 from the API", oldExpiry))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(false);
+        }
+
+        @Test
+        void aTooLongReasonIsRefused() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new ReportAuthFailure(ID, "x".repeat(1001), null))
+                    .expectException(InvalidConnectionValueException.class)
+                    .expectNoEvents();
+        }
+    }
+
+    @Nested
+    class RenamingAndVisibility {
+
+        @Test
+        void ownerRenames() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new RenameConnection(ID, ALICE, "Work Linear"))
+                    .expectEvents(new ConnectionRenamed(ID, "Work Linear"));
+        }
+
+        @Test
+        void anotherMemberCannotRenameAPrivateConnection() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new RenameConnection(ID, BOB, "Mine now"))
+                    .expectException(NotPermittedException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void renamingToTheSameNameChangesNothing() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new RenameConnection(ID, ALICE, "Linear #1"))
+                    .expectSuccessfulHandlerExecution()
+                    .expectNoEvents();
+        }
+
+        @Test
+        void ownerSharesWithTheWorkspace() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new ChangeVisibility(ID, ALICE, Visibility.WORKSPACE))
+                    .expectEvents(new VisibilityChanged(ID, Visibility.WORKSPACE));
+        }
+
+        @Test
+        void onlyTheOwnerChangesVisibility() {
+            given(active(Visibility.WORKSPACE, t0.plusSeconds(3600)))
+                    .when(new ChangeVisibility(ID, BOB, Visibility.USER))
+                    .expectException(NotPermittedException.class)
+                    .expectNoEvents();
+        }
+    }
+
+    @Nested
+    class Revoking {
+
+        @Test
+        void revokeRecordsWhatTheProviderAnswered() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new Revoke(ID, ALICE, RevocationOutcome.REVOKED, RevocationOutcome.FAILED))
+                    .expectEvents(new ConnectionRevoked(ID, RevocationOutcome.REVOKED, RevocationOutcome.FAILED));
+        }
+
+        @Test
+        void anotherMemberCannotRevokeAPrivateConnectionButTheSystemCan() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new Revoke(ID, BOB, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED))
+                    .expectException(NotPermittedException.class);
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new Revoke(ID, null, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED))
+                    .expectEvents(
+                            new ConnectionRevoked(ID, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED));
+        }
+
+        @Test
+        void everyCommandAfterRevokeIsRefused() {
+            Object[] history = {
+                started(Visibility.USER),
+                new CallbackAccepted(ID, "state-a"),
+                new ConnectionEstablished(ID, tokens(ACCESS_1, REFRESH_1, t0.plusSeconds(30)), null),
+                new RefreshStarted(ID, t0.plus(LEASE)),
+                new ConnectionRevoked(ID, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED)
+            };
+            List<Object> commands = List.of(
+                    new StartReconnect(ID, ALICE, pending("state-b", "browser-a")),
+                    new CompleteCallback(ID, "state-a", "browser-a"),
+                    new DenyAuthorization(ID, "state-a", "browser-a", "access_denied"),
+                    new RecordCodeExchange(ID, 1, tokens(ACCESS_2, REFRESH_2, null), null),
+                    new RecordCodeExchangeFailure(ID, 1, FailureKind.TRANSIENT, "timeout"),
+                    new RefreshToken(ID, AHEAD, true, LEASE),
+                    new RecordRefresh(ID, 3, tokens(ACCESS_2, REFRESH_2, null)),
+                    new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null),
+                    new ReportAuthFailure(ID, "401", null),
+                    new RenameConnection(ID, ALICE, "New name"),
+                    new ChangeVisibility(ID, ALICE, Visibility.WORKSPACE),
+                    new Revoke(ID, ALICE, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED));
+            for (Object command : commands) {
+                given(history)
+                        .when(command)
+                        .expectException(ConnectionRevokedException.class)
+                        .expectNoEvents();
+            }
+        }
+    }
+}
