@@ -113,10 +113,10 @@ public class Connection {
         requireNotRevoked();
         Instant now = now();
         if (status != ConnectionStatus.ACTIVE) {
-            return new RefreshDecision.NotRefreshable("the connection is " + status.wire());
+            return new RefreshDecision.NotRefreshable(status, "the connection is " + status.wire());
         }
         if (tokens.refreshToken() == null) {
-            return new RefreshDecision.NotRefreshable("the provider issued no refresh token");
+            return new RefreshDecision.NotRefreshable(status, "the provider issued no refresh token");
         }
         if (refreshLeaseExpiresAt != null && now.isBefore(refreshLeaseExpiresAt)) {
             return new RefreshDecision.InFlight(refreshLeaseExpiresAt);

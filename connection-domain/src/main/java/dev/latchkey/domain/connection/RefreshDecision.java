@@ -20,5 +20,5 @@ public sealed interface RefreshDecision {
     record Deferred(Instant retryAfter) implements RefreshDecision {}
 
     /** Nothing to refresh with: pending, auth-failed, or no refresh token was ever issued. */
-    record NotRefreshable(String why) implements RefreshDecision {}
+    record NotRefreshable(ConnectionStatus status, String why) implements RefreshDecision {}
 }
