@@ -1,0 +1,131 @@
+package dev.latchkey.app.connection;
+
+import dev.latchkey.app.config.LatchkeyProperties;
+import dev.latchkey.domain.connection.ConnectionStatus;
+import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.domain.secret.SecretField;
+import dev.latchkey.query.connection.ConnectionQueries;
+import dev.latchkey.query.connection.ConnectionRow;
+import dev.latchkey.query.connection.GetConnection;
+import dev.latchkey.query.connection.ListConnections;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+/**
+ * {@code listConnections} / {@code getConnection}. For a logic function asking for credentials, every token that
+ * expires within the refresh-ahead window is refreshed first (several connections at once), and the rows are read
+ * again after.
+ */
+@Service
+public class ConnectionReads implements DisposableBean {
+
+    private static final int PARALLEL_REFRESHES = 8;
+
+    private final ConnectionQueries connections;
+    private final TokenRefresher refresher;
+    private final ConnectionSecrets secrets;
+    private final Clock clock;
+    private final Duration refreshAhead;
+    private final ExecutorService refreshes;
+
+    public ConnectionReads(
+            ConnectionQueries connections,
+            TokenRefresher refresher,
+            ConnectionSecrets secrets,
+            Clock clock,
+            LatchkeyProperties properties) {
+        this.connections = connections;
+        this.refresher = refresher;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.refreshAhead = properties.refreshAhead();
+        AtomicInteger threads = new AtomicInteger();
+        this.refreshes = Executors.newFixedThreadPool(PARALLEL_REFRESHES, task -> {
+            Thread thread = new Thread(task, "refresh-on-read-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    public List<ConnectionAnswer> list(ListConnections query, boolean withTokens, Actor actor) {
+        List<ConnectionRow> rows = connections.handle(query).items();
+        if (withTokens && refreshDue(rows, actor)) {
+            rows = connections.handle(query).items();
+        }
+        return rows.stream().map(row -> answer(row, withTokens)).toList();
+    }
+
+    public Optional<ConnectionAnswer> get(GetConnection query, boolean withTokens, Actor actor) {
+        Optional<ConnectionRow> row = connections.handle(query);
+        if (withTokens && row.isPresent() && refreshDue(List.of(row.get()), actor)) {
+            row = connections.handle(query);
+        }
+        return row.map(r -> answer(r, withTokens));
+    }
+
+    public ConnectionAnswer answer(ConnectionRow row, boolean withTokens) {
+        return new ConnectionAnswer(row.connection(), withTokens ? usableAccessToken(row) : null);
+    }
+
+    /** @return whether anything was refreshed (or attempted), so the rows must be read again */
+    private boolean refreshDue(List<ConnectionRow> rows, Actor actor) {
+        Instant threshold = clock.instant().plus(refreshAhead);
+        List<ConnectionRow> due = rows.stream().filter(row -> isDue(row, threshold)).toList();
+        if (due.isEmpty()) {
+            return false;
+        }
+        if (due.size() == 1) {
+            refresher.refresh(target(due.get(0)), false, actor);
+            return true;
+        }
+        CompletableFuture.allOf(due.stream()
+                        .map(row -> CompletableFuture.runAsync(
+                                () -> refresher.refresh(target(row), false, actor), refreshes))
+                        .toArray(CompletableFuture[]::new))
+                .join();
+        return true;
+    }
+
+    private static boolean isDue(ConnectionRow row, Instant threshold) {
+        Instant expiresAt = row.connection().accessTokenExpiresAt();
+        return row.connection().status() == ConnectionStatus.ACTIVE
+                && row.tokens() != null
+                && row.tokens().refreshToken() != null
+                && expiresAt != null
+                && !expiresAt.isAfter(threshold);
+    }
+
+    /** The access token while it is still valid; none for a pending or auth-failed connection. */
+    private Secret usableAccessToken(ConnectionRow row) {
+        Instant expiresAt = row.connection().accessTokenExpiresAt();
+        if (row.connection().status() != ConnectionStatus.ACTIVE
+                || row.tokens() == null
+                || (expiresAt != null && !expiresAt.isAfter(clock.instant()))) {
+            return null;
+        }
+        return secrets.unseal(
+                row.connection().workspaceId(), row.connection().id(), SecretField.ACCESS_TOKEN, row.tokens().accessToken());
+    }
+
+    public static RefreshTarget target(ConnectionRow row) {
+        return new RefreshTarget(
+                row.connection().id(),
+                row.connection().workspaceId(),
+                row.connection().applicationId(),
+                row.connection().providerName());
+    }
+
+    @Override
+    public void destroy() {
+        refreshes.shutdownNow();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.latchkey.app.readmodel;
+
+import dev.latchkey.domain.application.ApplicationId;
+import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.query.application.ApplicationViewProjection;
+import dev.latchkey.query.connection.ConnectionViewProjection;
+import dev.latchkey.query.projection.ProjectionPositions;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * After a command, waits until the projections have applied the aggregate's latest event, so that the next read by
+ * any caller reflects the command, while the projections themselves stay asynchronous.
+ */
+@Component
+public class ReadYourWrites {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(ReadYourWrites.class);
+
+    private final JdbcTemplate jdbc;
+    private final ProjectionPositions positions;
+
+    public ReadYourWrites(JdbcTemplate jdbc, ProjectionPositions positions) {
+        this.jdbc = jdbc;
+        this.positions = positions;
+    }
+
+    public void awaitConnection(ConnectionId id) {
+        await(ConnectionViewProjection.PROCESSING_GROUP, id.value());
+    }
+
+    public void awaitApplication(ApplicationId id) {
+        await(ApplicationViewProjection.PROCESSING_GROUP, id.value());
+    }
+
+    private void await(String projection, String aggregateId) {
+        Long position = jdbc.queryForObject(
+                "select max(global_index) from domain_event_entry where aggregate_identifier = ?",
+                Long.class,
+                aggregateId);
+        if (position != null && !positions.awaitPosition(projection, position, TIMEOUT)) {
+            log.warn("{} has not reached position {} after {}", projection, position, TIMEOUT);
+        }
+    }
+}

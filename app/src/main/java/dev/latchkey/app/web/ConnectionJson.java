@@ -1,0 +1,50 @@
+package dev.latchkey.app.web;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.latchkey.app.connection.ConnectionAnswer;
+import dev.latchkey.query.connection.ConnectionView;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A connection as API.md returns it. The access token and its expiry appear only when the answer carries one
+ * (a logic function of the connection's application); the refresh token never does.
+ */
+record ConnectionJson(
+        String id,
+        String applicationId,
+        String providerName,
+        String name,
+        String handle,
+        String visibility,
+        String userWorkspaceId,
+        List<String> scopes,
+        String status,
+        Instant authFailedAt,
+        String authFailedReason,
+        Instant createdAt,
+        Instant updatedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String accessToken,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant accessTokenExpiresAt) {
+
+    static ConnectionJson of(ConnectionAnswer answer) {
+        ConnectionView c = answer.connection();
+        boolean withToken = answer.accessToken() != null;
+        return new ConnectionJson(
+                c.id().value(),
+                c.applicationId().value(),
+                c.providerName().value(),
+                c.name(),
+                c.handle(),
+                c.visibility().wire(),
+                c.userWorkspaceId().value(),
+                c.scopes(),
+                c.status().wire(),
+                c.authFailedAt(),
+                c.authFailedReason(),
+                c.createdAt(),
+                c.updatedAt(),
+                withToken ? answer.accessToken().reveal() : null,
+                withToken ? c.accessTokenExpiresAt() : null);
+    }
+}
