@@ -4,13 +4,23 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +34,8 @@ public final class EmbeddedPostgresServer implements Closeable {
 
     static final String DATABASE = "latchkey";
     static final String USER = "postgres";
+    /** The file zonky locks while its JVM runs the server. */
+    static final String ZONKY_LOCK_FILE = "epg-lock";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
@@ -40,6 +52,7 @@ public final class EmbeddedPostgresServer implements Closeable {
         Path directory = dataDirectory.toAbsolutePath().normalize();
         try {
             Files.createDirectories(directory);
+            stopServerLeftRunning(directory);
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
@@ -48,7 +61,7 @@ public final class EmbeddedPostgresServer implements Closeable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     // crash recovery after an unclean stop can take longer than zonky's 10 s
-                    .setPGStartupWait(Duration.ofSeconds(120))
+                    .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, directory);
             server.createDatabaseIfMissing();
@@ -56,6 +69,55 @@ public final class EmbeddedPostgresServer implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory, e);
         }
+    }
+
+    /**
+     * A JVM killed without its shutdown (kill -9, the OOM killer) leaves its PostgreSQL running and holding the
+     * directory, and the next start would fail. Zonky holds {@code epg-lock} while its JVM lives: when that lock is
+     * free, the server named in {@code postmaster.pid} (if it still runs, on this very directory) is an orphan and is
+     * stopped; its clients died with the JVM that started it.
+     */
+    private static void stopServerLeftRunning(Path directory) throws IOException {
+        Path pidFile = directory.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(
+                        directory.resolve(ZONKY_LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock()) {
+            if (lock == null) {
+                throw new IllegalStateException("another process runs the embedded PostgreSQL in " + directory);
+            }
+            Optional<ProcessHandle> orphan = postmasterOf(pidFile)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(process -> process.info()
+                            .arguments()
+                            .map(arguments -> List.of(arguments).contains(directory.toString()))
+                            .orElse(false));
+            if (orphan.isPresent()) {
+                log.warn(
+                        "Stopping the PostgreSQL (pid {}) that an earlier run left running in {}",
+                        orphan.get().pid(),
+                        directory);
+                orphan.get().destroy(); // SIGTERM: PostgreSQL's smart shutdown, which has no client left to wait for
+                orphan.get().onExit().get(60, TimeUnit.SECONDS);
+            }
+        } catch (OverlappingFileLockException e) {
+            throw new IllegalStateException("this JVM already runs the embedded PostgreSQL in " + directory);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping the PostgreSQL left running in " + directory);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the PostgreSQL left running in " + directory + " did not stop", e);
+        }
+    }
+
+    private static Optional<ProcessHandle> postmasterOf(Path pidFile) throws IOException {
+        List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
+        if (lines.isEmpty() || !lines.get(0).strip().matches("\\d+")) {
+            return Optional.empty();
+        }
+        return ProcessHandle.of(Long.parseLong(lines.get(0).strip()));
     }
 
     public String jdbcUrl() {
