@@ -57,6 +57,7 @@ public final class EmbeddedPostgresServer implements Closeable {
                     .setDataDirectory(directory)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)
+                    // zonky also passes -F (fsync off); these -c settings come after it and win
                     .setServerConfig("fsync", "on")
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
@@ -64,7 +65,12 @@ public final class EmbeddedPostgresServer implements Closeable {
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, directory);
-            server.createDatabaseIfMissing();
+            try {
+                server.createDatabaseIfMissing();
+            } catch (RuntimeException e) {
+                postgres.close();
+                throw e;
+            }
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the embedded PostgreSQL in " + directory, e);
