@@ -1,5 +1,6 @@
 package dev.latchkey.app;
 
+import dev.latchkey.app.security.DevTokenCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,6 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class LatchkeyApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(DevTokenCommand.NAME)) {
+            DevTokenCommand.run(args);
+            return;
+        }
         SpringApplication.run(LatchkeyApplication.class, args);
     }
 }

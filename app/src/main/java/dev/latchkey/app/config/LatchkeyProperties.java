@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshAhead a token expiring within this is refreshed before it is handed out
  * @param dataDir the embedded PostgreSQL's data and the generated keys
  * @param masterKeys {@code id:base64,…} (the first one seals), or null to use the keys generated into the data dir
+ * @param refreshLease how long a decided refresh holds off others: longer than a provider exchange can take
+ * @param providerConnectTimeout connect timeout of every provider exchange
+ * @param providerReadTimeout read timeout of every provider exchange
  */
 @ConfigurationProperties(prefix = "latchkey")
 public record LatchkeyProperties(
@@ -25,11 +28,18 @@ public record LatchkeyProperties(
         @DefaultValue("false") boolean allowInsecureLoopback,
         @DefaultValue("60s") Duration refreshAhead,
         @DefaultValue("./data") Path dataDir,
-        Secret masterKeys) {
+        Secret masterKeys,
+        @DefaultValue("30s") Duration refreshLease,
+        @DefaultValue("3s") Duration providerConnectTimeout,
+        @DefaultValue("10s") Duration providerReadTimeout) {
 
     public LatchkeyProperties {
         if (refreshAhead.isNegative()) {
             throw new IllegalArgumentException("latchkey.refresh-ahead must not be negative");
+        }
+        if (refreshLease.compareTo(providerConnectTimeout.plus(providerReadTimeout)) <= 0) {
+            throw new IllegalArgumentException(
+                    "latchkey.refresh-lease must be longer than a provider exchange can take (connect + read timeout)");
         }
     }
 
