@@ -3,6 +3,7 @@ package dev.latchkey.query;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
@@ -48,12 +49,12 @@ public final class TestDatabase {
         };
     }
 
-    /** Empties every query-side table. */
+    /** Empties every table the migrations created. */
     public static void clear() {
-        JDBC.execute("""
-                TRUNCATE connection_view, connection_view_revoked,
-                         projection_position
-                """);
+        List<String> tables = JDBC.queryForList(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'flyway_schema_history'",
+                String.class);
+        JDBC.execute("TRUNCATE " + String.join(", ", tables));
     }
 
     private static EmbeddedPostgres start() {
