@@ -1,0 +1,121 @@
+package dev.latchkey.query.connection;
+
+import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.query.connection.ConnectionViewTable.Revocation;
+import dev.latchkey.query.projection.Applied;
+import dev.latchkey.query.projection.ProjectionBatch;
+import dev.latchkey.query.projection.ProjectionPositions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The connection view's changes of one unit of work. At flush it reads every row the batch touches in one query,
+ * folds each connection's events into its row in order (skipping those the row has already seen: redeliveries),
+ * and writes inserts, updates, deletions and revocations as JDBC batches: a handful of statements per event batch,
+ * whatever its size.
+ */
+final class ConnectionViewBatch implements ProjectionBatch {
+
+    private enum Kind {
+        CREATE,
+        UPDATE,
+        REVOKE
+    }
+
+    private record Change(Kind kind, Applied applied, Consumer<ConnectionState> apply) {}
+
+    private final ConnectionViewTable table;
+    private final ProjectionPositions positions;
+    private final Map<ConnectionId, List<Change>> changes = new LinkedHashMap<>();
+    private long position = -1;
+
+    ConnectionViewBatch(ConnectionViewTable table, ProjectionPositions positions) {
+        this.table = table;
+        this.positions = positions;
+    }
+
+    void create(ConnectionId id, Applied applied, Consumer<ConnectionState> initialise) {
+        add(id, new Change(Kind.CREATE, applied, initialise));
+    }
+
+    void update(ConnectionId id, Applied applied, Consumer<ConnectionState> change) {
+        add(id, new Change(Kind.UPDATE, applied, change));
+    }
+
+    void revoke(ConnectionId id, Applied applied) {
+        add(id, new Change(Kind.REVOKE, applied, row -> {}));
+    }
+
+    private void add(ConnectionId id, Change change) {
+        changes.computeIfAbsent(id, k -> new ArrayList<>()).add(change);
+        position = Math.max(position, change.applied().position());
+    }
+
+    @Override
+    public void flush() {
+        if (!changes.isEmpty()) {
+            write();
+        }
+        positions.advance(ConnectionViewProjection.PROCESSING_GROUP, position);
+        changes.clear();
+        position = -1;
+    }
+
+    private void write() {
+        Map<ConnectionId, ConnectionState> stored = table.load(changes.keySet());
+        Map<ConnectionId, Long> alreadyRevoked = table.revokedSequences(changes.keySet());
+        List<ConnectionState> inserts = new ArrayList<>();
+        List<ConnectionState> updates = new ArrayList<>();
+        Map<ConnectionId, Long> readAt = new HashMap<>();
+        List<ConnectionId> deletions = new ArrayList<>();
+        List<Revocation> revocations = new ArrayList<>();
+
+        changes.forEach((id, list) -> {
+            if (alreadyRevoked.containsKey(id)) {
+                return;
+            }
+            ConnectionState before = stored.get(id);
+            long storedSequence = before == null ? -1 : before.lastSequence;
+            ConnectionState row = before;
+            for (Change change : list) {
+                Applied applied = change.applied();
+                if (row != null && applied.sequence() <= row.lastSequence) {
+                    continue;
+                }
+                if (change.kind() == Kind.REVOKE) {
+                    revocations.add(new Revocation(id, applied.sequence(), applied.position(), applied.at()));
+                    row = null;
+                    break;
+                }
+                if (change.kind() == Kind.CREATE) {
+                    row = new ConnectionState();
+                } else if (row == null) {
+                    // its start is not in the view (the processor began past it): nothing to change
+                    continue;
+                }
+                change.apply().accept(row);
+                row.lastSequence = applied.sequence();
+                row.lastPosition = applied.position();
+            }
+            if (row == null) {
+                if (before != null) {
+                    deletions.add(id);
+                }
+            } else if (before == null) {
+                inserts.add(row);
+            } else if (row.lastSequence > storedSequence) {
+                updates.add(row);
+                readAt.put(id, storedSequence);
+            }
+        });
+
+        table.delete(deletions);
+        table.rememberRevoked(revocations);
+        table.insert(inserts);
+        table.update(updates, readAt);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.latchkey.query.connection;
+
+import java.time.Instant;
+
+/**
+ * What the view knows of a connection's refreshes, so a reader can tell, without a command, that a refresh is
+ * already in flight or that the provider asked to wait. The aggregate stays the judge.
+ *
+ * @param leaseExpiresAt until when a refresh in flight holds the lease, or null
+ * @param retryAfter the provider's {@code Retry-After} from the last failed refresh, or null
+ */
+public record RefreshState(Instant leaseExpiresAt, Instant retryAfter) {
+
+    public boolean inFlightAt(Instant now) {
+        return leaseExpiresAt != null && now.isBefore(leaseExpiresAt);
+    }
+}
