@@ -1,0 +1,131 @@
+package dev.latchkey.oauth;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.latchkey.domain.application.OAuthSettings;
+import dev.latchkey.domain.provider.ExchangeFailure;
+import dev.latchkey.domain.provider.ExchangeFailure.ClientMisconfigured;
+import dev.latchkey.domain.provider.ExchangeFailure.Transient;
+import dev.latchkey.domain.provider.ExchangeResult;
+import dev.latchkey.domain.provider.TokenGrant;
+import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.oauth.http.ProviderResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a token endpoint's answer (RFC 6749 §5.1 and §5.2): tokens, or a classified failure. An error body is an
+ * error whatever the status (Slack and GitHub answer 200 with one), and the whole JSON is kept for provider-specific
+ * fields.
+ */
+final class TokenResponseParser {
+
+    private final ObjectMapper json = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final Clock clock;
+
+    TokenResponseParser(Clock clock) {
+        this.clock = clock;
+    }
+
+    ExchangeResult parse(ProviderResponse response, OAuthSettings oauth) {
+        Duration retryAfter = RetryAfter.parse(response.header("Retry-After"), clock);
+        ExchangeFailure byStatus = FailureClassifier.fromStatus(response.status(), retryAfter);
+        if (byStatus != null) {
+            return byStatus;
+        }
+        JsonNode body = readObject(response.body());
+        if (body == null) {
+            return response.status() == 401
+                    ? new ClientMisconfigured("http-401")
+                    : new Transient("not-json", retryAfter);
+        }
+        JsonNode error = body.get("error");
+        if (error != null && !error.isNull()) {
+            return FailureClassifier.fromErrorCode(error.isTextual() ? error.asText() : null, retryAfter);
+        }
+        if (body.path("ok").isBoolean() && !body.path("ok").asBoolean()) {
+            return new Transient("ok-false", retryAfter); // Slack's failure shape without an error code
+        }
+        if (!response.isSuccessful()) {
+            return new ClientMisconfigured("http-" + response.status());
+        }
+        String accessToken = text(body, "access_token");
+        if (accessToken == null || accessToken.isBlank()) {
+            return new Transient("no-access-token", retryAfter);
+        }
+        return new TokenGrant(
+                Secret.of(accessToken),
+                Secret.ofNullable(text(body, "refresh_token")),
+                expiresIn(body.get("expires_in")),
+                scopes(body.get("scope"), oauth),
+                text(body, "token_type"),
+                Secret.of(new String(response.body(), StandardCharsets.UTF_8)));
+    }
+
+    /** The body as a JSON object, or null when it is not one. */
+    JsonNode readObject(byte[] body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (IOException e) {
+            return null; // its message quotes the body
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode node = body.get(field);
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    /** A number or a string of digits (some providers quote it); anything else is as good as absent. */
+    private static Duration expiresIn(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
+        long seconds;
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            seconds = node.asLong();
+        } else if (node.isTextual() && node.asText().trim().matches("[0-9]{1,18}")) {
+            seconds = Long.parseLong(node.asText().trim());
+        } else {
+            return null;
+        }
+        return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    }
+
+    /** RFC 6749 says space-delimited; providers with another separator declare it, and a few send an array. */
+    private static List<String> scopes(JsonNode node, OAuthSettings oauth) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        List<String> scopes = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(scope -> {
+                if (scope.isTextual() && !scope.asText().isBlank()) {
+                    scopes.add(scope.asText().trim());
+                }
+            });
+            return scopes;
+        }
+        if (!node.isTextual()) {
+            return null;
+        }
+        String separator = oauth.scopeSeparatorOrDefault();
+        String pattern = separator.isBlank() ? "\\s+" : Pattern.quote(separator) + "|\\s+";
+        Arrays.stream(node.asText().split(pattern))
+                .map(String::trim)
+                .filter(scope -> !scope.isEmpty())
+                .forEach(scopes::add);
+        return scopes;
+    }
+}
