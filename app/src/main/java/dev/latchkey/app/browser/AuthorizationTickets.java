@@ -43,7 +43,8 @@ public class AuthorizationTickets {
     public Issued issue(WorkspaceId workspace, ConnectionId connection, URI providerUrl, Secret binding) {
         Secret ticket = AuthorizationSecrets.random256();
         Instant expiresAt = clock.instant().plus(LIFETIME);
-        Sealed url = secrets.seal(workspace, connection, SecretField.AUTHORIZATION_URL, Secret.of(providerUrl.toString()));
+        Sealed url =
+                secrets.seal(workspace, connection, SecretField.AUTHORIZATION_URL, Secret.of(providerUrl.toString()));
         Sealed cookie = secrets.seal(workspace, connection, SecretField.BROWSER_BINDING, binding);
         jdbc.update(
                 """

@@ -51,7 +51,8 @@ class BrowserFlowController {
         }
         AuthorizationTickets.Redeemed flow = redeemed.get();
         ResponseCookie cookie = ResponseCookie.from(
-                        COOKIE_PREFIX + flow.connectionId().value(), flow.binding().reveal())
+                        COOKIE_PREFIX + flow.connectionId().value(),
+                        flow.binding().reveal())
                 .httpOnly(true)
                 .secure(secureCookies)
                 .sameSite("Lax")
@@ -118,8 +119,10 @@ class BrowserFlowController {
         }
         ResponseEntity<String> answer = outcome.succeeded()
                 ? page(HttpStatus.OK, "Connected", "The account is connected.")
-                : page(HttpStatus.BAD_REQUEST, "Not connected", "The account was not connected ("
-                        + outcome.error() + "). Start again from the app.");
+                : page(
+                        HttpStatus.BAD_REQUEST,
+                        "Not connected",
+                        "The account was not connected (" + outcome.error() + "). Start again from the app.");
         return ResponseEntity.status(answer.getStatusCode())
                 .headers(answer.getHeaders())
                 .header(HttpHeaders.SET_COOKIE, expired.toString())

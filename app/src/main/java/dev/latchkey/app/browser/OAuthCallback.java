@@ -97,7 +97,8 @@ class OAuthCallback {
         String bindingDigest = bindingCookie == null ? "" : AuthorizationSecrets.digest(bindingCookie);
         ProviderClient client;
         try {
-            client = clients.forProvider(row.connection().applicationId(), row.connection().providerName());
+            client = clients.forProvider(
+                    row.connection().applicationId(), row.connection().providerName());
         } catch (ProviderNotReadyException e) {
             return CallbackOutcome.rejected("provider-unavailable");
         }
@@ -107,12 +108,13 @@ class OAuthCallback {
         try {
             if (callback.error() != null) {
                 String error = ERROR_CODE.matcher(callback.error()).matches() ? callback.error() : "invalid_error";
-                String returnUrl =
-                        commands.send(new DenyAuthorization(id, stateDigest, bindingDigest, error), actor);
+                String returnUrl = commands.send(new DenyAuthorization(id, stateDigest, bindingDigest, error), actor);
                 readYourWrites.awaitConnection(id);
                 return new CallbackOutcome(id, returnUrl, error, false);
             }
-            if (callback.code() == null || callback.code().isBlank() || callback.code().length() > MAX_PARAMETER) {
+            if (callback.code() == null
+                    || callback.code().isBlank()
+                    || callback.code().length() > MAX_PARAMETER) {
                 return CallbackOutcome.rejected("missing-code");
             }
             CallbackDecision decision = commands.send(new CompleteCallback(id, stateDigest, bindingDigest), actor);
@@ -121,7 +123,8 @@ class OAuthCallback {
             return new CallbackOutcome(id, decision.returnUrl(), error, false);
         } catch (AuthorizationStateRejected | ConnectionRevokedException e) {
             log.info("callback for connection {} refused: {}", id, e.getMessage());
-            return CallbackOutcome.rejected(e instanceof AuthorizationStateRejected r ? r.reason().name() : "revoked");
+            return CallbackOutcome.rejected(
+                    e instanceof AuthorizationStateRejected r ? r.reason().name() : "revoked");
         }
     }
 
@@ -140,13 +143,21 @@ class OAuthCallback {
                     new RecordCodeExchange(
                             id,
                             decision.decidedAt(),
-                            secrets.seal(workspace, id, grant, client.provider().oauth().scopes()),
+                            secrets.seal(
+                                    workspace,
+                                    id,
+                                    grant,
+                                    client.provider().oauth().scopes()),
                             handle),
                     actor);
             return null;
         }
         ExchangeFailure failure = (ExchangeFailure) result;
-        log.info("code exchange for connection {} failed: {} ({})", id, failure.kind().wire(), failure.reason());
+        log.info(
+                "code exchange for connection {} failed: {} ({})",
+                id,
+                failure.kind().wire(),
+                failure.reason());
         commands.send(new RecordCodeExchangeFailure(id, decision.decidedAt(), failure.kind(), failure.reason()), actor);
         return failure.reason();
     }

@@ -18,7 +18,6 @@ final class ResultPage {
                 </head>
                 <body><h1>%s</h1><p>%s</p><p>You can close this window.</p></body>
                 </html>
-                """
-                .formatted(t, t, m);
+                """.formatted(t, t, m);
     }
 }

@@ -37,9 +37,9 @@ public record LatchkeyProperties(
         if (refreshAhead.isNegative()) {
             throw new IllegalArgumentException("latchkey.refresh-ahead must not be negative");
         }
-        if (refreshLease.compareTo(providerConnectTimeout.plus(providerReadTimeout)) <= 0) {
+        if (refreshLease.compareTo(providerConnectTimeout.plus(providerReadTimeout.multipliedBy(2))) <= 0) {
             throw new IllegalArgumentException(
-                    "latchkey.refresh-lease must be longer than a provider exchange can take (connect + read timeout)");
+                    "latchkey.refresh-lease must be longer than a provider exchange can take (connect + 2 x read timeout)");
         }
     }
 

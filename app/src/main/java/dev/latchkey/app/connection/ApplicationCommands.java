@@ -5,7 +5,6 @@ import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.InstallApplication;
 import dev.latchkey.domain.application.Manifest;
 import dev.latchkey.domain.application.SetServerVariable;
-import dev.latchkey.domain.application.UninstallApplication;
 import dev.latchkey.domain.application.UnsetServerVariable;
 import dev.latchkey.domain.secret.SealingContext;
 import dev.latchkey.domain.secret.Secret;
@@ -22,7 +21,10 @@ public class ApplicationCommands {
     private final ApplicationUninstaller uninstaller;
 
     public ApplicationCommands(
-            CommandSender commands, SecretSealer sealer, ReadYourWrites readYourWrites, ApplicationUninstaller uninstaller) {
+            CommandSender commands,
+            SecretSealer sealer,
+            ReadYourWrites readYourWrites,
+            ApplicationUninstaller uninstaller) {
         this.commands = commands;
         this.sealer = sealer;
         this.readYourWrites = readYourWrites;

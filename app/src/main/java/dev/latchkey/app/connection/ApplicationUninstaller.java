@@ -61,30 +61,35 @@ public class ApplicationUninstaller implements DisposableBean {
     public void uninstall(ApplicationId id, Actor actor) {
         ApplicationRow application = clients.application(id).orElseThrow(NotFoundException::new);
         Map<ProviderName, ProviderClient> providerClients = new HashMap<>();
-        for (ConnectionProviderDefinition provider : application.application().manifest().connectionProviders()) {
+        for (ConnectionProviderDefinition provider :
+                application.application().manifest().connectionProviders()) {
             try {
                 providerClients.put(provider.providerName(), clients.forProvider(application, provider));
             } catch (ProviderNotReadyException e) {
                 // never ready: its connections hold no tokens to revoke
             }
         }
-        List<ConnectionRow> rows = connections.handle(new ListConnectionsOfApplication(id)).items();
+        List<ConnectionRow> rows =
+                connections.handle(new ListConnectionsOfApplication(id)).items();
         commands.send(new UninstallApplication(id), actor);
         background.submit(() -> rows.forEach(row -> revoke(row, providerClients, actor)));
     }
 
     private void revoke(ConnectionRow row, Map<ProviderName, ProviderClient> providerClients, Actor admin) {
         try {
-            RevocationResult result =
-                    connectionCommands.revokeAtProvider(row, providerClients.get(row.connection().providerName()));
+            RevocationResult result = connectionCommands.revokeAtProvider(
+                    row, providerClients.get(row.connection().providerName()));
             commands.send(
                     new Revoke(row.connection().id(), null, result.refreshToken(), result.accessToken()),
-                    Actor.system("uninstall:" + admin.subject(), row.connection().workspaceId()));
+                    Actor.system(
+                            "uninstall:" + admin.subject(), row.connection().workspaceId()));
             readYourWrites.awaitConnection(row.connection().id());
         } catch (ConnectionRevokedException e) {
             // revoked meanwhile by its owner
         } catch (RuntimeException e) {
-            log.warn("could not revoke connection {} of an uninstalled application: {}", row.connection().id(),
+            log.warn(
+                    "could not revoke connection {} of an uninstalled application: {}",
+                    row.connection().id(),
                     e.getClass().getSimpleName());
         }
     }

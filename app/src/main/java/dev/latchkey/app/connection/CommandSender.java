@@ -23,8 +23,8 @@ public class CommandSender {
     public <R> R send(Object command, Actor actor) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                        .withMetaData(actor.metaData()));
+                return gateway.sendAndWait(
+                        GenericCommandMessage.asCommandMessage(command).withMetaData(actor.metaData()));
             } catch (ConcurrencyException e) {
                 if (attempt == ATTEMPTS) {
                     throw e;

@@ -77,7 +77,11 @@ public class ConnectionCommands {
     }
 
     public record StartRequest(
-            ApplicationId applicationId, ProviderName providerName, Visibility visibility, String name, String returnUrl) {}
+            ApplicationId applicationId,
+            ProviderName providerName,
+            Visibility visibility,
+            String name,
+            String returnUrl) {}
 
     public StartedAuthorization start(StartRequest request, UserWorkspaceId owner, WorkspaceId workspace, Actor actor) {
         ApplicationRow application = clients.application(request.applicationId())
@@ -86,7 +90,8 @@ public class ConnectionCommands {
                 .application()
                 .manifest()
                 .provider(request.providerName())
-                .orElseThrow(() -> RequestValidationException.of("providerName", "the application has no such provider"));
+                .orElseThrow(
+                        () -> RequestValidationException.of("providerName", "the application has no such provider"));
         requireAllowedReturnUrl(application, request.returnUrl());
         ProviderClient client = clients.forProvider(application, provider);
         String name = request.name() != null
@@ -113,11 +118,16 @@ public class ConnectionCommands {
         return started;
     }
 
-    public StartedAuthorization reconnect(ConnectionId id, String returnUrl, Viewer viewer, WorkspaceId workspace,
-            UserWorkspaceId requestedBy, Actor actor) {
+    public StartedAuthorization reconnect(
+            ConnectionId id,
+            String returnUrl,
+            Viewer viewer,
+            WorkspaceId workspace,
+            UserWorkspaceId requestedBy,
+            Actor actor) {
         ConnectionRow row = visible(workspace, id, viewer);
-        ApplicationRow application = clients.application(row.connection().applicationId())
-                .orElseThrow(NotFoundException::new);
+        ApplicationRow application =
+                clients.application(row.connection().applicationId()).orElseThrow(NotFoundException::new);
         ConnectionProviderDefinition provider = application
                 .application()
                 .manifest()
@@ -132,8 +142,14 @@ public class ConnectionCommands {
         return started;
     }
 
-    public void update(ConnectionId id, String name, Visibility visibility, Viewer viewer, WorkspaceId workspace,
-            UserWorkspaceId requestedBy, Actor actor) {
+    public void update(
+            ConnectionId id,
+            String name,
+            Visibility visibility,
+            Viewer viewer,
+            WorkspaceId workspace,
+            UserWorkspaceId requestedBy,
+            Actor actor) {
         visible(workspace, id, viewer);
         if (name != null) {
             commands.send(new RenameConnection(id, requestedBy, name), actor);
@@ -147,8 +163,8 @@ public class ConnectionCommands {
     /**
      * Revokes at the provider (outside any transaction), then records the disconnect whatever the provider said.
      */
-    public RevocationResult disconnect(ConnectionId id, Viewer viewer, WorkspaceId workspace,
-            UserWorkspaceId requestedBy, Actor actor) {
+    public RevocationResult disconnect(
+            ConnectionId id, Viewer viewer, WorkspaceId workspace, UserWorkspaceId requestedBy, Actor actor) {
         ConnectionRow row = visible(workspace, id, viewer);
         RevocationResult result = revokeAtProvider(row);
         commands.send(new Revoke(id, requestedBy, result.refreshToken(), result.accessToken()), actor);
@@ -160,7 +176,8 @@ public class ConnectionCommands {
     public RevocationResult revokeAtProvider(ConnectionRow row) {
         ProviderClient client;
         try {
-            client = clients.forProvider(row.connection().applicationId(), row.connection().providerName());
+            client = clients.forProvider(
+                    row.connection().applicationId(), row.connection().providerName());
         } catch (ProviderNotReadyException e) {
             client = null;
         }
@@ -179,13 +196,20 @@ public class ConnectionCommands {
         ConnectionId id = row.connection().id();
         return exchange.revoke(
                 client,
-                secrets.unseal(workspace, id, SecretField.REFRESH_TOKEN, row.tokens().refreshToken()),
-                secrets.unseal(workspace, id, SecretField.ACCESS_TOKEN, row.tokens().accessToken()));
+                secrets.unseal(
+                        workspace, id, SecretField.REFRESH_TOKEN, row.tokens().refreshToken()),
+                secrets.unseal(
+                        workspace, id, SecretField.ACCESS_TOKEN, row.tokens().accessToken()));
     }
 
     /** @return false when the report was ignored (the token in question was already replaced) */
-    public boolean reportAuthFailure(ConnectionId id, String reason, Instant accessTokenExpiresAt, Viewer viewer,
-            WorkspaceId workspace, Actor actor) {
+    public boolean reportAuthFailure(
+            ConnectionId id,
+            String reason,
+            Instant accessTokenExpiresAt,
+            Viewer viewer,
+            WorkspaceId workspace,
+            Actor actor) {
         visible(workspace, id, viewer);
         boolean taken = commands.send(new ReportAuthFailure(id, reason, accessTokenExpiresAt), actor);
         readYourWrites.awaitConnection(id);
@@ -196,7 +220,8 @@ public class ConnectionCommands {
         return connections.handle(new GetConnection(workspace, id, viewer)).orElseThrow(NotFoundException::new);
     }
 
-    private StartedAuthorization ticketFor(WorkspaceId workspace, ConnectionId id, AuthorizationAttempts.Attempt attempt) {
+    private StartedAuthorization ticketFor(
+            WorkspaceId workspace, ConnectionId id, AuthorizationAttempts.Attempt attempt) {
         AuthorizationTickets.Issued ticket = tickets.issue(workspace, id, attempt.providerUrl(), attempt.binding());
         URI url = UriComponentsBuilder.fromUri(authorizeEndpoint)
                 .queryParam("ticket", ticket.ticket().reveal())

@@ -79,7 +79,8 @@ public class ConnectionReads implements DisposableBean {
     /** @return whether anything was refreshed (or attempted), so the rows must be read again */
     private boolean refreshDue(List<ConnectionRow> rows, Actor actor) {
         Instant threshold = clock.instant().plus(refreshAhead);
-        List<ConnectionRow> due = rows.stream().filter(row -> isDue(row, threshold)).toList();
+        List<ConnectionRow> due =
+                rows.stream().filter(row -> isDue(row, threshold)).toList();
         if (due.isEmpty()) {
             return false;
         }
@@ -113,7 +114,10 @@ public class ConnectionReads implements DisposableBean {
             return null;
         }
         return secrets.unseal(
-                row.connection().workspaceId(), row.connection().id(), SecretField.ACCESS_TOKEN, row.tokens().accessToken());
+                row.connection().workspaceId(),
+                row.connection().id(),
+                SecretField.ACCESS_TOKEN,
+                row.tokens().accessToken());
     }
 
     public static RefreshTarget target(ConnectionRow row) {

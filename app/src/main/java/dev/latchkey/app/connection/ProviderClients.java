@@ -43,7 +43,9 @@ public class ProviderClients {
 
     /** The installed application, if any. */
     public Optional<ApplicationRow> application(ApplicationId id) {
-        return applications.handle(new GetApplication(id)).filter(row -> row.application().installed());
+        return applications
+                .handle(new GetApplication(id))
+                .filter(row -> row.application().installed());
     }
 
     /**
@@ -66,8 +68,8 @@ public class ProviderClients {
     public ProviderClient forProvider(ApplicationRow row, ConnectionProviderDefinition provider) {
         if (row.application().providerStatus(provider.providerName()).orElse(ProviderStatus.NEEDS_SERVER_ADMIN)
                 != ProviderStatus.READY) {
-            throw new ProviderNotReadyException("the server admin has not set the OAuth client id and secret of "
-                    + provider.name() + " yet");
+            throw new ProviderNotReadyException(
+                    "the server admin has not set the OAuth client id and secret of " + provider.name() + " yet");
         }
         ApplicationId id = row.application().applicationId();
         String clientIdVariable = provider.oauth().clientIdVariable();

@@ -1,6 +1,7 @@
 package dev.latchkey.app.connection;
 
 import dev.latchkey.app.config.LatchkeyProperties;
+import dev.latchkey.app.readmodel.ReadYourWrites;
 import dev.latchkey.domain.connection.ConnectionStatus;
 import dev.latchkey.domain.connection.FailureKind;
 import dev.latchkey.domain.connection.RecordRefresh;
@@ -13,8 +14,8 @@ import dev.latchkey.domain.provider.ExchangeResult;
 import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.provider.ProviderExchange;
 import dev.latchkey.domain.provider.TokenGrant;
-import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.domain.secret.SecretField;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -96,8 +97,8 @@ public class TokenRefresher {
         boolean waited = false;
         while (true) {
             // after waiting for another node's refresh, only refresh again if its result is not fresh either
-            RefreshDecision decision =
-                    commands.send(new RefreshToken(target.connectionId(), refreshAhead, force && !waited, lease), actor);
+            RefreshDecision decision = commands.send(
+                    new RefreshToken(target.connectionId(), refreshAhead, force && !waited, lease), actor);
             if (decision instanceof RefreshDecision.Proceed proceed) {
                 return exchangeAndRecord(target, proceed, actor);
             }

@@ -34,7 +34,10 @@ class ApiSecurityConfiguration {
                         .authenticationEntryPoint((request, response, e) -> problems.write(
                                 response, HttpStatus.UNAUTHORIZED, "unauthorized", "a valid bearer token is required"))
                         .accessDeniedHandler((request, response, e) -> problems.write(
-                                response, HttpStatus.FORBIDDEN, "forbidden", "the token lacks the scope for this call")))
+                                response,
+                                HttpStatus.FORBIDDEN,
+                                "forbidden",
+                                "the token lacks the scope for this call")))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable());
@@ -44,8 +47,7 @@ class ApiSecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain publicChain(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests
-                        .requestMatchers(
+        http.authorizeHttpRequests(requests -> requests.requestMatchers(
                                 "/apps/oauth/**",
                                 "/actuator/health/**",
                                 "/actuator/prometheus",

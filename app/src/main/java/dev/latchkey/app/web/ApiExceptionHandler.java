@@ -2,9 +2,9 @@ package dev.latchkey.app.web;
 
 import static dev.latchkey.app.web.ProblemResponses.problem;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.latchkey.app.connection.ProviderNotReadyException;
 import dev.latchkey.app.security.MissingClaimException;
 import dev.latchkey.domain.RuleViolation;
@@ -62,7 +62,8 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
-        if (e.getCause() instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        if (e.getCause() instanceof JsonMappingException mapping
+                && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
                     .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
                     .collect(Collectors.joining("."))
@@ -75,8 +76,11 @@ class ApiExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "malformed-request", "the body is not valid JSON for this request");
     }
 
-    @ExceptionHandler({MissingServletRequestParameterException.class, MethodArgumentTypeMismatchException.class,
-        MissingRequestHeaderException.class})
+    @ExceptionHandler({
+        MissingServletRequestParameterException.class,
+        MethodArgumentTypeMismatchException.class,
+        MissingRequestHeaderException.class
+    })
     ProblemDetail badParameter(Exception e) {
         return problem(HttpStatus.BAD_REQUEST, "malformed-request", "a parameter is missing or malformed");
     }

@@ -81,14 +81,19 @@ class ApplicationController {
         if (body.value().length() > MAX_VALUE) {
             throw RequestValidationException.of("value", "must be at most " + MAX_VALUE + " characters");
         }
-        commands.setVariable(ApplicationId.of(applicationId), name, body.value(), Caller.from(jwt).subject());
+        commands.setVariable(
+                ApplicationId.of(applicationId),
+                name,
+                body.value(),
+                Caller.from(jwt).subject());
         return ResponseEntity.noContent().build();
     }
 
     @DeleteMapping("/{applicationId}/server-variables/{name}")
     ResponseEntity<Void> unsetVariable(
             @AuthenticationPrincipal Jwt jwt, @PathVariable String applicationId, @PathVariable String name) {
-        commands.unsetVariable(ApplicationId.of(applicationId), name, Caller.from(jwt).subject());
+        commands.unsetVariable(
+                ApplicationId.of(applicationId), name, Caller.from(jwt).subject());
         return ResponseEntity.noContent().build();
     }
 

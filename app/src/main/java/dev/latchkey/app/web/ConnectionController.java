@@ -145,8 +145,9 @@ class ConnectionController {
         ConnectionId connection = ConnectionId.of(id);
         Actor actor = new Actor(caller.subject(), workspace);
         commands.update(connection, body.name(), visibility, Viewer.member(person), workspace, person, actor);
-        return ConnectionJson.of(reads.get(new GetConnection(workspace, connection, Viewer.member(person)), false, actor)
-                .orElseThrow(NotFoundException::new));
+        return ConnectionJson.of(
+                reads.get(new GetConnection(workspace, connection, Viewer.member(person)), false, actor)
+                        .orElseThrow(NotFoundException::new));
     }
 
     @PostMapping("/{id}/refresh")
@@ -167,10 +168,15 @@ class ConnectionController {
             HttpHeaders headers = new HttpHeaders();
             long seconds = unavailable.retryAfter() == null
                     ? 30
-                    : Math.max(1, Duration.between(clock.instant(), unavailable.retryAfter()).toSeconds());
+                    : Math.max(
+                            1,
+                            Duration.between(clock.instant(), unavailable.retryAfter())
+                                    .toSeconds());
             headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
             throw new ApiProblemException(
-                    problem(HttpStatus.SERVICE_UNAVAILABLE, "provider-unavailable",
+                    problem(
+                            HttpStatus.SERVICE_UNAVAILABLE,
+                            "provider-unavailable",
                             "the provider could not refresh the token now (" + unavailable.reason() + ")"),
                     headers);
         }
@@ -237,7 +243,9 @@ class ConnectionController {
     @PostMapping("/{id}/auth-failure")
     @PreAuthorize(CREDENTIALS)
     ResponseEntity<Void> reportAuthFailure(
-            @AuthenticationPrincipal Jwt jwt, @PathVariable String id, @RequestBody(required = false) AuthFailureBody body) {
+            @AuthenticationPrincipal Jwt jwt,
+            @PathVariable String id,
+            @RequestBody(required = false) AuthFailureBody body) {
         Caller caller = Caller.from(jwt);
         WorkspaceId workspace = caller.requireWorkspace();
         String reason = body == null ? null : body.reason();
@@ -266,7 +274,8 @@ class ConnectionController {
             application = ApplicationId.of(body.applicationId());
         }
         ProviderName provider = null;
-        if (body.providerName() == null || !ProviderName.PATTERN.matcher(body.providerName()).matches()) {
+        if (body.providerName() == null
+                || !ProviderName.PATTERN.matcher(body.providerName()).matches()) {
             errors.add(Map.of("field", "providerName", "message", "must match ^[a-z][a-z0-9-]*$"));
         } else {
             provider = ProviderName.of(body.providerName());

@@ -53,16 +53,10 @@ class IdempotentRequests {
         SealingContext context = new SealingContext(
                 "idempotency:" + workspace.value(),
                 "workspace=" + workspace.value() + ";caller=" + caller + ";key=" + AuthorizationSecrets.digest(key));
-        int claimed = jdbc.update(
-                """
+        int claimed = jdbc.update("""
                 insert into idempotency_key (workspace_id, caller, idempotency_key, request_fingerprint, created_at)
                 values (?, ?, ?, ?, ?) on conflict do nothing
-                """,
-                workspace.value(),
-                caller,
-                key,
-                fingerprint,
-                Timestamp.from(clock.instant()));
+                """, workspace.value(), caller, key, fingerprint, Timestamp.from(clock.instant()));
         if (claimed == 0) {
             return replay(workspace, caller, key, fingerprint, context, answerType);
         }
@@ -78,35 +72,38 @@ class IdempotentRequests {
             throw e;
         }
         Sealed sealed = sealer.seal(Secret.of(write(answer)), context);
-        jdbc.update(
-                """
+        jdbc.update("""
                 update idempotency_key set response_key_id = ?, response_ciphertext = ?
                 where workspace_id = ? and caller = ? and idempotency_key = ?
-                """,
-                sealed.keyId(),
-                sealed.ciphertext(),
-                workspace.value(),
-                caller,
-                key);
+                """, sealed.keyId(), sealed.ciphertext(), workspace.value(), caller, key);
         return answer;
     }
 
     private <T> T replay(
-            WorkspaceId workspace, String caller, String key, String fingerprint, SealingContext context, Class<T> type) {
+            WorkspaceId workspace,
+            String caller,
+            String key,
+            String fingerprint,
+            SealingContext context,
+            Class<T> type) {
         List<String[]> rows = jdbc.query(
                 """
                 select request_fingerprint, response_key_id, response_ciphertext from idempotency_key
                 where workspace_id = ? and caller = ? and idempotency_key = ?
                 """,
                 (rs, i) -> new String[] {
-                    rs.getString("request_fingerprint"), rs.getString("response_key_id"), rs.getString("response_ciphertext")
+                    rs.getString("request_fingerprint"),
+                    rs.getString("response_key_id"),
+                    rs.getString("response_ciphertext")
                 },
                 workspace.value(),
                 caller,
                 key);
         if (rows.isEmpty()) {
             throw new ApiProblemException(problem(
-                    HttpStatus.CONFLICT, "idempotency-key-in-use", "a request with this Idempotency-Key just failed; retry"));
+                    HttpStatus.CONFLICT,
+                    "idempotency-key-in-use",
+                    "a request with this Idempotency-Key just failed; retry"));
         }
         String[] row = rows.get(0);
         if (!row[0].equals(fingerprint)) {
@@ -117,10 +114,13 @@ class IdempotentRequests {
         }
         if (row[1] == null) {
             throw new ApiProblemException(problem(
-                    HttpStatus.CONFLICT, "idempotency-key-in-use", "a request with this Idempotency-Key is in progress"));
+                    HttpStatus.CONFLICT,
+                    "idempotency-key-in-use",
+                    "a request with this Idempotency-Key is in progress"));
         }
         try {
-            return json.readValue(sealer.unseal(new Sealed(row[1], row[2]), context).reveal(), type);
+            return json.readValue(
+                    sealer.unseal(new Sealed(row[1], row[2]), context).reveal(), type);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored idempotent answer is unreadable");
         }
@@ -128,7 +128,8 @@ class IdempotentRequests {
 
     int deleteExpired() {
         return jdbc.update(
-                "delete from idempotency_key where created_at < ?", Timestamp.from(clock.instant().minus(RETENTION)));
+                "delete from idempotency_key where created_at < ?",
+                Timestamp.from(clock.instant().minus(RETENTION)));
     }
 
     private String write(Object value) {

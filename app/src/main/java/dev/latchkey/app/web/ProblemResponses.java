@@ -31,8 +31,8 @@ public class ProblemResponses {
     }
 
     public static ProblemDetail validation(List<Map<String, String>> errors) {
-        ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "validation", "the request has " + errors.size()
-                + " error(s)");
+        ProblemDetail problem =
+                problem(HttpStatus.BAD_REQUEST, "validation", "the request has " + errors.size() + " error(s)");
         problem.setProperty("errors", errors);
         return problem;
     }
