@@ -11,7 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The base of the Spring tests: one application context, cached and shared by every subclass (so they must not add
  * configuration of their own), on the JVM's {@link TestPostgres} database with a fixed test master key.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @AutoConfigureObservability(tracing = false) // tests turn metrics export off by default; /actuator/prometheus is tested
 @Import(EventProbe.class)
 public abstract class LatchkeySpringTest {
@@ -19,10 +19,26 @@ public abstract class LatchkeySpringTest {
     /** {@code test:} followed by 32 bytes 0x00..0x1f in Base64. */
     public static final String TEST_MASTER_KEYS = "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
+    /** The HS256 secret test callers sign their tokens with. */
+    public static final String TEST_JWT_SECRET = "test-jwt-secret-of-at-least-32-bytes!";
+
+    /**
+     * Chosen before the context starts, because the public URL (and so the OAuth callback registered at the test
+     * authorization server) must name it.
+     */
+    public static final int PORT = FreePort.find();
+
+    public static final String PUBLIC_URL = "http://127.0.0.1:" + PORT;
+
     @DynamicPropertySource
     static void testDatabase(DynamicPropertyRegistry registry) {
         registry.add("spring.datasource.url", TestPostgres::jdbcUrl);
         registry.add("spring.datasource.username", TestPostgres::username);
         registry.add("latchkey.master-keys", () -> TEST_MASTER_KEYS);
+        registry.add("latchkey.jwt-secret", () -> TEST_JWT_SECRET);
+        registry.add("latchkey.allow-insecure-loopback", () -> "true");
+        registry.add("latchkey.public-url", () -> PUBLIC_URL);
+        registry.add("server.address", () -> "127.0.0.1");
+        registry.add("server.port", () -> PORT);
     }
 }

@@ -161,7 +161,7 @@ class EventStoreIntegrationTest extends LatchkeySpringTest {
                                 p.displayName(),
                                 p.icon(),
                                 p.type(),
-                                withTokenEndpoint(p.oauth(), "http://127.0.0.1:9/token")))
+                                withTokenEndpoint(p.oauth(), "http://token.example.com/token")))
                         .toList());
 
         assertThatThrownBy(() -> commands.sendAndWait(

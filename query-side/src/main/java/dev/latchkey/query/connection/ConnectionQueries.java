@@ -66,6 +66,13 @@ public class ConnectionQueries {
     }
 
     @QueryHandler
+    public ConnectionList handle(ListConnectionsOfApplication query) {
+        return new ConnectionList(read(
+                SELECT + " WHERE application_id = ?" + ORDER,
+                new Object[] {query.applicationId().value()}));
+    }
+
+    @QueryHandler
     public Long handle(CountConnections query) {
         return jdbc.queryForObject(
                 """
