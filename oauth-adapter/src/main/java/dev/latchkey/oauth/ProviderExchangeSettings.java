@@ -15,8 +15,8 @@ import java.util.Objects;
 public record ProviderExchangeSettings(
         Duration connectTimeout, Duration readTimeout, int maxBodyBytes, boolean allowInsecureLoopback) {
 
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(5);
     public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
 
     public ProviderExchangeSettings {

@@ -58,16 +58,22 @@ public final class ScribeJavaProviderExchange implements ProviderExchange, AutoC
 
     @Override
     public URI authorizationUrl(ProviderClient client, Secret state, Secret codeVerifier) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(state, "state");
         return authorizationUrls.build(client, state, codeVerifier);
     }
 
     @Override
     public ExchangeResult exchangeCode(ProviderClient client, Secret code, Secret codeVerifier) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(code, "code");
         return tokenRequest("code exchange", client, service -> service.codeExchangeRequest(code, codeVerifier));
     }
 
     @Override
     public ExchangeResult refresh(ProviderClient client, Secret refreshToken, List<String> scopes) {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(refreshToken, "refreshToken");
         return tokenRequest("refresh", client, service -> service.refreshRequest(refreshToken, scopes));
     }
 

@@ -19,8 +19,12 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ConcurrentExchangeTest {
+
+    @RegisterExtension
+    final LeakCheck leaks = new LeakCheck();
 
     private final MockWebServer server = new MockWebServer();
     private final ScribeJavaProviderExchange exchange = new ScribeJavaProviderExchange(Stub.loopbackSettings());
@@ -52,7 +56,7 @@ class ConcurrentExchangeTest {
             clients.add(provider()
                     .tokenEndpoint(server.url("/token").toString())
                     .clientId("client-" + c)
-                    .clientSecret("secret-" + c)
+                    .clientSecret(leaks.secret("concurrent-secret-" + c))
                     .client());
         }
         ExecutorService threads = Executors.newFixedThreadPool(8);
@@ -60,14 +64,15 @@ class ConcurrentExchangeTest {
             List<Future<ExchangeResult>> results = new ArrayList<>();
             for (int i = 0; i < 80; i++) {
                 ProviderClient client = clients.get(i % clients.size());
-                Secret refreshToken = Secret.of("rt-" + i);
+                Secret refreshToken = Secret.of(leaks.secret("rt-" + i + "-concurrent"));
                 results.add(threads.submit(() -> exchange.refresh(client, refreshToken, List.of())));
             }
             for (int i = 0; i < results.size(); i++) {
-                ExchangeResult result = results.get(i).get();
+                ExchangeResult result = leaks.shown(results.get(i).get());
                 assertThat(result).isInstanceOf(TokenGrant.class);
-                assertThat(((TokenGrant) result).accessToken().reveal()).isEqualTo("access-for-rt-" + i);
-                assertThat(((TokenGrant) result).refreshToken().reveal()).isEqualTo("next-rt-" + i);
+                assertThat(((TokenGrant) result).accessToken().reveal())
+                        .isEqualTo("access-for-rt-" + i + "-concurrent");
+                assertThat(((TokenGrant) result).refreshToken().reveal()).isEqualTo("next-rt-" + i + "-concurrent");
             }
         } finally {
             threads.shutdownNow();

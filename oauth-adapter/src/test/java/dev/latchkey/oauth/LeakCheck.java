@@ -24,8 +24,15 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
 
     static {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
+        bridgeJavaUtilLogging();
+    }
+
+    /** OkHttp, Tomcat and MockWebServer log through java.util.logging: route it to Logback, where it is captured. */
+    static synchronized void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
     }
 
     private final List<String> secrets = new CopyOnWriteArrayList<>();

@@ -3,7 +3,12 @@ package dev.latchkey.oauth.http;
 import java.net.Proxy;
 import okhttp3.OkHttpClient;
 
-/** The one OkHttp client every provider call goes through, with the adapter's HTTP hygiene built in. */
+/**
+ * The one OkHttp client every provider call goes through, with the adapter's HTTP hygiene built in. OkHttp rather than
+ * ScribeJava's {@code HttpURLConnection} client: the same throughput when measured, but a whole-call deadline (a read
+ * timeout alone lets a dripping provider hold a thread indefinitely) and a resolver hook, so the address guard checks
+ * the very addresses connected to.
+ */
 public final class ProviderHttpClients {
 
     private ProviderHttpClients() {}
