@@ -11,9 +11,11 @@ import dev.latchkey.query.projection.BatchPerUnitOfWork;
 import dev.latchkey.query.projection.OrderedWrites;
 import dev.latchkey.query.projection.ProjectionPositions;
 import dev.latchkey.query.projection.SqlInstants;
+import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -149,6 +151,16 @@ public class ApplicationViewProjection {
         });
     }
 
+    /**
+     * Every other event (a connection's) changes nothing here but still moves the position, so a caller may wait on
+     * this projection for any position.
+     */
+    @EventHandler
+    public void on(Object otherEvent, EventMessage<?> message) {
+        long position = Applied.positionOf(message);
+        batch(batch -> batch.pass(position));
+    }
+
     @ResetHandler
     public void reset() {
         jdbc.execute("TRUNCATE application_variable, application_view");
@@ -175,7 +187,10 @@ public class ApplicationViewProjection {
     }
 
     private void write(Applied applied, Runnable write) {
-        BatchPerUnitOfWork.record(
-                this, () -> new OrderedWrites(PROCESSING_GROUP, positions), batch -> batch.add(applied, write));
+        batch(batch -> batch.add(applied, write));
+    }
+
+    private void batch(Consumer<OrderedWrites> change) {
+        BatchPerUnitOfWork.record(this, () -> new OrderedWrites(PROCESSING_GROUP, positions), change);
     }
 }

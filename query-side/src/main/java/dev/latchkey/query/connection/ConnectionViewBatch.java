@@ -50,6 +50,11 @@ final class ConnectionViewBatch implements ProjectionBatch {
         add(id, new Change(Kind.REVOKE, applied, row -> {}));
     }
 
+    /** An event that changes nothing here still moves the position past it. */
+    void pass(long eventPosition) {
+        position = Math.max(position, eventPosition);
+    }
+
     private void add(ConnectionId id, Change change) {
         changes.computeIfAbsent(id, k -> new ArrayList<>()).add(change);
         position = Math.max(position, change.applied().position());

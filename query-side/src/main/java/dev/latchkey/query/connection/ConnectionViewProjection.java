@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -151,6 +152,16 @@ public class ConnectionViewProjection {
     public void on(ConnectionRevoked event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
         batch(batch -> batch.revoke(event.connectionId(), applied));
+    }
+
+    /**
+     * Every other event (an application's) changes nothing here but still moves the position, so a caller may wait
+     * on this projection for any position.
+     */
+    @EventHandler
+    public void on(Object otherEvent, EventMessage<?> message) {
+        long position = Applied.positionOf(message);
+        batch(batch -> batch.pass(position));
     }
 
     @ResetHandler

@@ -2,6 +2,7 @@ package dev.latchkey.query.projection;
 
 import java.time.Instant;
 import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 
 /**
@@ -11,10 +12,14 @@ import org.axonframework.eventhandling.TrackedEventMessage;
 public record Applied(long sequence, Instant at, long position) {
 
     public static Applied of(DomainEventMessage<?> message) {
-        long position = -1;
+        return new Applied(message.getSequenceNumber(), message.getTimestamp(), positionOf(message));
+    }
+
+    /** The global position of an event a streaming processor delivered, or -1. */
+    public static long positionOf(EventMessage<?> message) {
         if (message instanceof TrackedEventMessage<?> tracked && tracked.trackingToken() != null) {
-            position = tracked.trackingToken().position().orElse(-1);
+            return tracked.trackingToken().position().orElse(-1);
         }
-        return new Applied(message.getSequenceNumber(), message.getTimestamp(), position);
+        return -1;
     }
 }

@@ -24,6 +24,11 @@ public final class OrderedWrites implements ProjectionBatch {
         position = Math.max(position, applied.position());
     }
 
+    /** An event that changes nothing here still moves the position past it. */
+    public void pass(long eventPosition) {
+        position = Math.max(position, eventPosition);
+    }
+
     @Override
     public void flush() {
         writes.forEach(Runnable::run);

@@ -7,6 +7,7 @@ import dev.latchkey.domain.connection.ConnectionRenamed;
 import dev.latchkey.query.BatchDelivery;
 import dev.latchkey.query.EventLog;
 import dev.latchkey.query.TestDatabase;
+import dev.latchkey.query.application.ApplicationViewProjection;
 import dev.latchkey.query.connection.ConnectionViewProjection;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +38,19 @@ class ProjectionPositionsTest {
         processor.deliver(log.next(new ConnectionRenamed(unknown, "a")), log.next(new ConnectionRenamed(unknown, "b")));
 
         assertThat(positions.position(VIEW)).hasValue(log.lastPosition());
+    }
+
+    @Test
+    void eventsAProjectionIgnoresStillMoveItsPosition() {
+        BatchDelivery applicationView =
+                new BatchDelivery(new ApplicationViewProjection(TestDatabase.jdbc(), positions));
+
+        applicationView.deliver(log.next(new ConnectionRenamed(ConnectionId.random(), "a")));
+
+        assertThat(positions.position(ApplicationViewProjection.PROCESSING_GROUP))
+                .hasValue(log.lastPosition());
+        assertThat(TestDatabase.jdbc().queryForObject("SELECT count(*) FROM application_view", Long.class))
+                .isZero();
     }
 
     @Test
