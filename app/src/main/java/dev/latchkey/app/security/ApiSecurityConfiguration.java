@@ -36,7 +36,10 @@ class ApiSecurityConfiguration {
                         .authenticationEntryPoint((request, response, e) -> {
                             bearer.commence(request, response, e); // the WWW-Authenticate header of RFC 6750
                             problems.write(
-                                    response, HttpStatus.UNAUTHORIZED, "unauthorized", "a valid bearer token is required");
+                                    response,
+                                    HttpStatus.UNAUTHORIZED,
+                                    "unauthorized",
+                                    "a valid bearer token is required");
                         })
                         .accessDeniedHandler((request, response, e) -> problems.write(
                                 response,
@@ -65,7 +68,8 @@ class ApiSecurityConfiguration {
                 // the browser endpoints are plain GET redirects protected by state and the binding cookie
                 .csrf(csrf -> csrf.disable())
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(
-                        new org.springframework.security.web.authentication.HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED)))
+                        new org.springframework.security.web.authentication.HttpStatusEntryPoint(
+                                HttpStatus.UNAUTHORIZED)))
                 .requestCache(cache -> cache.disable())
                 .headers(headers -> headers.referrerPolicy(policy -> policy.policy(
                         org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy

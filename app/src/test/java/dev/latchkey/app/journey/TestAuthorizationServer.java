@@ -13,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.http.HttpMessageConvertersAutoConfiguration;
@@ -130,7 +129,7 @@ public final class TestAuthorizationServer {
     }
 
     /** Boot's auto-configured authorization server, one person to log in as, and a refresh-grant counter. */
-    @SpringBootConfiguration
+    // not a @Configuration: Latchkey's own component scan of the test classpath must not pick it up
     @ImportAutoConfiguration({
         PropertyPlaceholderAutoConfiguration.class,
         ServletWebServerFactoryAutoConfiguration.class,
