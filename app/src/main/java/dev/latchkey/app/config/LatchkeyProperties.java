@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshLease how long a decided refresh holds off others: longer than a provider exchange can take
  * @param providerConnectTimeout connect timeout of every provider exchange
  * @param providerReadTimeout read timeout of every provider exchange
+ * @param scheduledRefreshInterval how often the scheduler refreshes tokens that will expire soon; zero turns it off
  */
 @ConfigurationProperties(prefix = "latchkey")
 public record LatchkeyProperties(
@@ -31,7 +32,8 @@ public record LatchkeyProperties(
         Secret masterKeys,
         @DefaultValue("30s") Duration refreshLease,
         @DefaultValue("3s") Duration providerConnectTimeout,
-        @DefaultValue("10s") Duration providerReadTimeout) {
+        @DefaultValue("10s") Duration providerReadTimeout,
+        @DefaultValue("30s") Duration scheduledRefreshInterval) {
 
     public LatchkeyProperties {
         if (refreshAhead.isNegative()) {

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * first is still running, is refused. Kept in PostgreSQL, so it holds across nodes.
  */
 @Component
-class IdempotentRequests {
+public class IdempotentRequests {
 
     static final Duration RETENTION = Duration.ofHours(24);
     private static final int MAX_KEY = 255;
@@ -126,7 +126,7 @@ class IdempotentRequests {
         }
     }
 
-    int deleteExpired() {
+    public int deleteExpired() {
         return jdbc.update(
                 "delete from idempotency_key where created_at < ?",
                 Timestamp.from(clock.instant().minus(RETENTION)));
