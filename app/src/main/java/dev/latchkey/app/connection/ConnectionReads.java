@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
@@ -27,6 +29,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class ConnectionReads implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionReads.class);
 
     private static final int PARALLEL_REFRESHES = 8;
 
@@ -85,15 +89,26 @@ public class ConnectionReads implements DisposableBean {
             return false;
         }
         if (due.size() == 1) {
-            refresher.refresh(target(due.get(0)), false, actor);
+            refreshQuietly(due.get(0), actor);
             return true;
         }
         CompletableFuture.allOf(due.stream()
-                        .map(row -> CompletableFuture.runAsync(
-                                () -> refresher.refresh(target(row), false, actor), refreshes))
+                        .map(row -> CompletableFuture.runAsync(() -> refreshQuietly(row, actor), refreshes))
                         .toArray(CompletableFuture[]::new))
                 .join();
         return true;
+    }
+
+    /** A refresh that fails leaves the row as it is: the read answers what the view then holds. */
+    private void refreshQuietly(ConnectionRow row, Actor actor) {
+        try {
+            refresher.refresh(target(row), false, actor);
+        } catch (RuntimeException e) {
+            log.warn(
+                    "refresh on read of connection {} failed: {}",
+                    row.connection().id(),
+                    e.getClass().getSimpleName());
+        }
     }
 
     private static boolean isDue(ConnectionRow row, Instant threshold) {

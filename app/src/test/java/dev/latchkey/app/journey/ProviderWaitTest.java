@@ -126,7 +126,7 @@ class ProviderWaitTest extends LatchkeySpringTest {
         HikariPoolMXBean pool = dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(5))
-                .as("the callback waits on the provider with no connection checked out")
+                .alias("the callback waits on the provider with no connection checked out")
                 .until(() -> pool.getActiveConnections() == 0);
         assertThat(page).isNotDone();
 

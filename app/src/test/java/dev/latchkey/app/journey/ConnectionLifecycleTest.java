@@ -1,0 +1,185 @@
+package dev.latchkey.app.journey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.app.LatchkeySpringTest;
+import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.domain.connection.WorkspaceId;
+import dev.latchkey.domain.secret.Sealed;
+import dev.latchkey.domain.secret.SealingContext;
+import dev.latchkey.domain.secret.SecretField;
+import dev.latchkey.domain.secret.SecretSealer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Reconnect, a dead grant, reported failures and idempotent starts, against the real authorization server. */
+class ConnectionLifecycleTest extends LatchkeySpringTest {
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    @Autowired
+    SecretSealer sealer;
+
+    final Api api = new Api(PUBLIC_URL);
+    TestAuthorizationServer provider;
+    Connections connections;
+    String workspace;
+    String applicationId;
+    String alice;
+
+    @BeforeEach
+    void setUp() {
+        provider = TestAuthorizationServer.shared(PUBLIC_URL + "/apps/oauth/callback");
+        connections = new Connections(api, provider);
+        workspace = "ws-" + UUID.randomUUID();
+        applicationId = UUID.randomUUID().toString();
+        alice = JourneyFixtures.member(workspace, "uw-alice");
+        connections.installReady(applicationId);
+    }
+
+    @Test
+    void reconnectKeepsTheIdAndOnlyTheOwnerMayReconnectAPrivateConnection() {
+        String id = connections.connect(alice, applicationId, "user");
+        String function = JourneyFixtures.function(workspace, applicationId, "http-route", "uw-alice");
+        String before = api.get(function, "/v1/connections/" + id)
+                .body()
+                .path("accessToken")
+                .asText();
+
+        assertThat(api.post(JourneyFixtures.member(workspace, "uw-bob"), "/v1/connections/" + id + "/reconnect", null)
+                        .status())
+                .isEqualTo(404);
+        Api.Answer again = api.post(alice, "/v1/connections/" + id + "/reconnect", null);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("connectionId").asText()).isEqualTo(id);
+        Browser browser = new Browser();
+        URI callback =
+                browser.consent(URI.create(again.body().path("authorizeUrl").asText()), provider);
+        assertThat(browser.get(callback).statusCode()).isEqualTo(200);
+
+        JsonNode after = api.get(function, "/v1/connections/" + id).body();
+        assertThat(after.path("status").asText()).isEqualTo("active");
+        assertThat(after.path("accessToken").asText()).isNotEqualTo(before);
+        assertThat(provider.isActive(after.path("accessToken").asText())).isTrue();
+        assertThat(api.get(alice, "/v1/connections").body().path("items")).hasSize(1);
+    }
+
+    @Test
+    void aGrantRefusedForGoodMakesTheConnectionAuthFailedAndItStaysListedWithoutAToken() {
+        String id = connections.connect(alice, applicationId, "workspace");
+        revokeRefreshTokenAtTheProvider(id);
+
+        Api.Answer refresh = api.post(alice, "/v1/connections/" + id + "/refresh", null);
+
+        assertThat(refresh.status()).isEqualTo(409);
+        assertThat(refresh.body().path("type").asText()).endsWith("/auth-failed");
+        JsonNode listed = api.get(JourneyFixtures.function(workspace, applicationId, "cron", null), "/v1/connections")
+                .body()
+                .at("/items/0");
+        assertThat(listed.path("id").asText()).isEqualTo(id);
+        assertThat(listed.path("status").asText()).isEqualTo("auth-failed");
+        assertThat(listed.path("authFailedAt").isNull()).isFalse();
+        assertThat(listed.path("authFailedReason").asText()).isEqualTo("invalid_grant");
+        assertThat(listed.has("accessToken")).isFalse();
+    }
+
+    @Test
+    void aReportedFailureFailsTheConnectionUnlessItWasRefreshedSince() {
+        String id = connections.connect(alice, applicationId, "user");
+        String function = JourneyFixtures.function(workspace, applicationId, "http-route", "uw-alice");
+        JsonNode handedOut = api.get(function, "/v1/connections/" + id).body();
+
+        Api.Answer forced = api.post(function, "/v1/connections/" + id + "/refresh", null);
+        assertThat(forced.status()).isEqualTo(200);
+        assertThat(forced.body().path("accessToken").asText())
+                .isNotEqualTo(handedOut.path("accessToken").asText());
+        Api.Answer stale = api.post(
+                function,
+                "/v1/connections/" + id + "/auth-failure",
+                Map.of(
+                        "reason",
+                        "401 from the API",
+                        "accessTokenExpiresAt",
+                        handedOut.path("accessTokenExpiresAt").asText()));
+        assertThat(stale.status()).isEqualTo(204);
+        assertThat(api.get(alice, "/v1/connections/" + id).body().path("status").asText())
+                .isEqualTo("active");
+
+        Api.Answer current =
+                api.post(function, "/v1/connections/" + id + "/auth-failure", Map.of("reason", "401 from the API"));
+        assertThat(current.status()).isEqualTo(204);
+        JsonNode failed = api.get(alice, "/v1/connections/" + id).body();
+        assertThat(failed.path("status").asText()).isEqualTo("auth-failed");
+        assertThat(failed.path("authFailedReason").asText()).isEqualTo("401 from the API");
+        assertThat(api.post(function, "/v1/connections/" + id + "/auth-failure", Map.of("reason", "x".repeat(1001)))
+                        .status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void aRepeatedStartWithTheSameIdempotencyKeyGetsTheSameAnswer() {
+        Map<String, Object> body = Map.of("applicationId", applicationId, "providerName", "acme", "visibility", "user");
+        Api.Answer first = api.send(alice, "POST", "/v1/connections", body, "Idempotency-Key", "key-1");
+        Api.Answer second = api.send(alice, "POST", "/v1/connections", body, "Idempotency-Key", "key-1");
+        Api.Answer other = api.send(
+                alice,
+                "POST",
+                "/v1/connections",
+                Map.of("applicationId", applicationId, "providerName", "acme", "visibility", "workspace"),
+                "Idempotency-Key",
+                "key-1");
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(201);
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(api.get(alice, "/v1/connections").body().path("items")).hasSize(1);
+    }
+
+    /** The person revoked Latchkey's access at the provider: the refresh token Latchkey holds is dead. */
+    private void revokeRefreshTokenAtTheProvider(String connectionId) {
+        Map<String, Object> row = jdbc.queryForMap(
+                "select refresh_token_key_id, refresh_token_ciphertext from connection_view where connection_id = ?",
+                connectionId);
+        String refreshToken = sealer.unseal(
+                        new Sealed(
+                                (String) row.get("refresh_token_key_id"), (String) row.get("refresh_token_ciphertext")),
+                        SealingContext.forConnection(
+                                WorkspaceId.of(workspace), ConnectionId.of(connectionId), SecretField.REFRESH_TOKEN))
+                .reveal();
+        String credentials = TestAuthorizationServer.encode(TestAuthorizationServer.CLIENT_ID) + ":"
+                + TestAuthorizationServer.encode(TestAuthorizationServer.CLIENT_SECRET);
+        try {
+            HttpResponse<String> revoked = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(provider.url("/oauth2/revoke")))
+                                    .header(
+                                            "Authorization",
+                                            "Basic "
+                                                    + Base64.getEncoder()
+                                                            .encodeToString(
+                                                                    credentials.getBytes(StandardCharsets.UTF_8)))
+                                    .header("Content-Type", "application/x-www-form-urlencoded")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "token=" + TestAuthorizationServer.encode(refreshToken)
+                                                    + "&token_type_hint=refresh_token"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(revoked.statusCode()).isEqualTo(200);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
