@@ -6,7 +6,6 @@ import dev.latchkey.query.projection.Applied;
 import dev.latchkey.query.projection.ProjectionBatch;
 import dev.latchkey.query.projection.ProjectionPositions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * The connection view's changes of one unit of work. At flush it reads every row the batch touches in one query,
  * folds each connection's events into its row in order (skipping those the row has already seen: redeliveries),
- * and writes inserts, updates, deletions and revocations as JDBC batches: a handful of statements per event batch,
- * whatever its size.
+ * and writes the changed rows with multi-row statements: a handful of statements per event batch, whatever its
+ * size, instead of one per event.
  */
 final class ConnectionViewBatch implements ProjectionBatch {
 
@@ -71,11 +70,16 @@ final class ConnectionViewBatch implements ProjectionBatch {
     }
 
     private void write() {
+        table.planForActualValues();
         Map<ConnectionId, ConnectionState> stored = table.load(changes.keySet());
-        Map<ConnectionId, Long> alreadyRevoked = table.revokedSequences(changes.keySet());
-        List<ConnectionState> inserts = new ArrayList<>();
-        List<ConnectionState> updates = new ArrayList<>();
-        Map<ConnectionId, Long> readAt = new HashMap<>();
+        // only a start can bring back a revoked connection, and only one absent from the view
+        List<ConnectionId> startedHere = changes.entrySet().stream()
+                .filter(entry -> !stored.containsKey(entry.getKey()))
+                .filter(entry -> entry.getValue().stream().anyMatch(change -> change.kind() == Kind.CREATE))
+                .map(Map.Entry::getKey)
+                .toList();
+        Map<ConnectionId, Long> alreadyRevoked = startedHere.isEmpty() ? Map.of() : table.revokedSequences(startedHere);
+        List<ConnectionState> writes = new ArrayList<>();
         List<ConnectionId> deletions = new ArrayList<>();
         List<Revocation> revocations = new ArrayList<>();
 
@@ -110,17 +114,13 @@ final class ConnectionViewBatch implements ProjectionBatch {
                 if (before != null) {
                     deletions.add(id);
                 }
-            } else if (before == null) {
-                inserts.add(row);
             } else if (row.lastSequence > storedSequence) {
-                updates.add(row);
-                readAt.put(id, storedSequence);
+                writes.add(row);
             }
         });
 
         table.delete(deletions);
         table.rememberRevoked(revocations);
-        table.insert(inserts);
-        table.update(updates, readAt);
+        table.write(writes);
     }
 }

@@ -36,14 +36,30 @@ final class ConnectionViewTable {
 
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
 
-    private static final String INSERT = "INSERT INTO connection_view (" + COLUMNS + ") VALUES ("
-            + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?")) + ")";
+    /** Rows per statement: PostgreSQL takes at most 65,535 parameters in one. */
+    private static final int ROWS_PER_STATEMENT = 500;
 
-    /** Every column but the id, then the id and the sequence the row was read at (an optimistic check). */
-    private static final String UPDATE = "UPDATE connection_view SET ("
-            + COLUMNS.substring(COLUMNS.indexOf(',') + 1) + ") = ("
-            + String.join(", ", Collections.nCopies(COLUMN_COUNT - 1, "?"))
-            + ") WHERE connection_id = ? AND last_sequence = ?";
+    /**
+     * Inserts rows, or overwrites the stored ones that are older: a row is never written over by an older version
+     * of itself. Many rows go in one statement, which PostgreSQL runs far faster than a statement per row.
+     */
+    private static String upsert(int rows) {
+        String values = "(" + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?")) + ")";
+        String[] columns = COLUMNS.split(",\\s*");
+        StringBuilder set = new StringBuilder();
+        for (int c = 1; c < columns.length; c++) {
+            set.append(c == 1 ? "" : ", ")
+                    .append(columns[c])
+                    .append(" = EXCLUDED.")
+                    .append(columns[c]);
+        }
+        return "INSERT INTO connection_view (" + COLUMNS + ") VALUES "
+                + String.join(", ", Collections.nCopies(rows, values))
+                + " ON CONFLICT (connection_id) DO UPDATE SET " + set
+                + " WHERE connection_view.last_sequence < EXCLUDED.last_sequence";
+    }
+
+    private static final String FULL_UPSERT = upsert(ROWS_PER_STATEMENT);
 
     static final RowMapper<ConnectionState> ROW = ConnectionViewTable::read;
 
@@ -51,6 +67,15 @@ final class ConnectionViewTable {
 
     ConnectionViewTable(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /**
+     * Plans this transaction's statements with their actual values. A replay starts on an emptied table: a generic
+     * plan cached then (pgjdbc prepares statements on the server after a few uses) scans the whole table until
+     * autovacuum analyses it, which costs minutes on a long replay.
+     */
+    void planForActualValues() {
+        jdbc.execute("SET LOCAL plan_cache_mode = force_custom_plan");
     }
 
     Map<ConnectionId, ConnectionState> load(Collection<ConnectionId> ids) {
@@ -78,30 +103,16 @@ final class ConnectionViewTable {
         return revoked;
     }
 
-    void insert(List<ConnectionState> rows) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        jdbc.batchUpdate(INSERT, rows, rows.size(), (ps, row) -> bind(ps, row, true));
-    }
-
-    /** Writes each row over the version read at {@code readAtSequence}; fails when another writer got there first. */
-    void update(List<ConnectionState> rows, Map<ConnectionId, Long> readAtSequence) {
-        if (rows.isEmpty()) {
-            return;
-        }
-        int[][] counts = jdbc.batchUpdate(UPDATE, rows, rows.size(), (ps, row) -> {
-            int next = bind(ps, row, false);
-            ps.setString(next++, row.connectionId.value());
-            ps.setLong(next, readAtSequence.get(row.connectionId));
-        });
-        for (int[] batch : counts) {
-            for (int count : batch) {
-                if (count == 0) {
-                    throw new IllegalStateException(
-                            "connection_view changed under the projection; the batch is rolled back and retried");
+    void write(List<ConnectionState> rows) {
+        for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
+            List<ConnectionState> chunk = rows.subList(from, Math.min(from + ROWS_PER_STATEMENT, rows.size()));
+            String sql = chunk.size() == ROWS_PER_STATEMENT ? FULL_UPSERT : upsert(chunk.size());
+            jdbc.update(sql, ps -> {
+                int next = 1;
+                for (ConnectionState row : chunk) {
+                    next = bind(ps, next, row);
                 }
-            }
+            });
         }
     }
 
@@ -137,12 +148,9 @@ final class ConnectionViewTable {
         jdbc.execute("TRUNCATE connection_view, connection_view_revoked");
     }
 
-    /** Binds the columns in {@link #COLUMNS} order, the id first only when asked; returns the next index. */
-    private static int bind(PreparedStatement ps, ConnectionState row, boolean withId) throws SQLException {
-        int i = 1;
-        if (withId) {
-            ps.setString(i++, row.connectionId.value());
-        }
+    /** Binds the columns in {@link #COLUMNS} order from index {@code i}; returns the next index. */
+    private static int bind(PreparedStatement ps, int i, ConnectionState row) throws SQLException {
+        ps.setString(i++, row.connectionId.value());
         ps.setString(i++, row.workspaceId.value());
         ps.setString(i++, row.applicationId.value());
         ps.setString(i++, row.providerName.value());

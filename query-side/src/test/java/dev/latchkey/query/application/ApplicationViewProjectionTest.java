@@ -2,6 +2,8 @@ package dev.latchkey.query.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.latchkey.domain.application.ApplicationEvent;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ApplicationInstalled;
@@ -98,7 +100,7 @@ class ApplicationViewProjectionTest {
     }
 
     @Test
-    void variableValuesStaySealedAndApartFromTheView() {
+    void variableValuesStaySealedAndApartFromTheView() throws Exception {
         processor.deliver(
                 log.next(new ApplicationInstalled(APP, manifest("Linear"))),
                 log.next(new ServerVariableSet(APP, "LINEAR_CLIENT_SECRET", CLIENT_SECRET)));
@@ -108,6 +110,9 @@ class ApplicationViewProjectionTest {
         assertThat(row.values().value("LINEAR_CLIENT_SECRET")).contains(CLIENT_SECRET);
         assertThat(row.toString()).doesNotContain("CIPHERTEXT");
         assertThat(row.application().toString()).doesNotContain("CIPHERTEXT");
+        assertThat(JsonMapper.builder().addModule(new JavaTimeModule()).build().writeValueAsString(row))
+                .contains("\"isSet\":true")
+                .doesNotContain("CIPHERTEXT");
     }
 
     @Test

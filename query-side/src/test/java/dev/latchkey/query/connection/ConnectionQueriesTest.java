@@ -213,10 +213,12 @@ class ConnectionQueriesTest {
         ConnectionRow row =
                 queries.handle(new GetConnectionUnscoped(aliceShared)).orElseThrow();
 
-        String json =
-                JsonMapper.builder().addModule(new JavaTimeModule()).build().writeValueAsString(row.connection());
+        JsonMapper json = JsonMapper.builder().addModule(new JavaTimeModule()).build();
 
-        assertThat(json).contains("\"status\":\"active\"").doesNotContain("CIPHERTEXT");
+        assertThat(json.writeValueAsString(row.connection()))
+                .contains("\"status\":\"active\"")
+                .doesNotContain("CIPHERTEXT");
+        assertThat(json.writeValueAsString(row)).doesNotContain("CIPHERTEXT");
         assertThat(row.toString()).doesNotContain("CIPHERTEXT");
         assertThat(row.tokens().accessToken().ciphertext()).isEqualTo("CIPHERTEXT-OF-access-1");
     }

@@ -327,6 +327,27 @@ class ConnectionViewProjectionTest {
     }
 
     @Test
+    void batchTouchingMoreRowsThanOneStatementTakesWritesThemAll() {
+        List<TrackedEventMessage<?>> batch = new ArrayList<>();
+        for (int i = 0; i < 1201; i++) {
+            batch.add(log.next(started(ConnectionId.of("c-" + i), ALICE, Visibility.WORKSPACE)));
+        }
+        processor.deliver(batch);
+        List<TrackedEventMessage<?>> renames = new ArrayList<>();
+        for (int i = 0; i < 1201; i++) {
+            renames.add(log.next(new ConnectionRenamed(ConnectionId.of("c-" + i), "Renamed " + i)));
+        }
+
+        processor.deliver(renames);
+
+        assertThat(TestDatabase.jdbc()
+                        .queryForObject("SELECT count(*) FROM connection_view WHERE name LIKE 'Renamed %'", Long.class))
+                .isEqualTo(1201);
+        assertThat(positions.position(ConnectionViewProjection.PROCESSING_GROUP))
+                .hasValue(log.lastPosition());
+    }
+
+    @Test
     void batchThatFailsLeavesNeitherRowsNorPosition() {
         TrackedEventMessage<?> good = log.next(started(id, ALICE, Visibility.USER));
         TrackedEventMessage<?> broken = log.next(started(ConnectionId.random(), ALICE, null));
