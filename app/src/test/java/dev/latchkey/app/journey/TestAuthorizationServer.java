@@ -27,8 +27,10 @@ import org.springframework.boot.autoconfigure.web.servlet.WebMvcAutoConfiguratio
 import org.springframework.boot.autoconfigure.web.servlet.error.ErrorMvcAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
@@ -153,14 +155,18 @@ public final class TestAuthorizationServer {
                     .build());
         }
 
+        /** Ahead of the security filters: the token endpoint answers inside them. */
         @Bean
-        Filter refreshGrantCounter() {
-            return (request, response, chain) -> {
+        FilterRegistrationBean<Filter> refreshGrantCounter() {
+            Filter counter = (request, response, chain) -> {
                 if ("refresh_token".equals(request.getParameter("grant_type"))) {
                     refreshGrants.incrementAndGet();
                 }
                 chain.doFilter(request, response);
             };
+            FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(counter);
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            return registration;
         }
     }
 }

@@ -35,6 +35,14 @@ class ActuatorEndpointsTest extends LatchkeySpringTest {
     }
 
     @Test
+    void theOpenApiDescriptionIsServedWithoutAToken() throws Exception {
+        HttpResponse<String> response = get("/v3/api-docs");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("/v1/connections").contains("/v1/applications/{applicationId}");
+    }
+
+    @Test
     void everythingElseAsksForAToken() throws Exception {
         assertThat(get("/v1/connections").statusCode()).isEqualTo(401);
         assertThat(get("/actuator/env").statusCode()).isEqualTo(401);
@@ -42,7 +50,7 @@ class ActuatorEndpointsTest extends LatchkeySpringTest {
 
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                         .GET()
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
