@@ -3,7 +3,6 @@ package dev.latchkey.app.journey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.app.LatchkeySpringTest;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.axonframework.eventhandling.GenericEventMessage;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,27 +20,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /** Bad input gets a clear answer and changes nothing. */
-class BadInputTest extends LatchkeySpringTest {
+class BadInputTest extends JourneyTest {
 
     @Autowired
     JdbcTemplate jdbc;
-
-    final Api api = new Api(PUBLIC_URL);
-    TestAuthorizationServer provider;
-    Connections connections;
-    String workspace;
-    String applicationId;
-    String alice;
-
-    @BeforeEach
-    void setUp() {
-        provider = TestAuthorizationServer.shared(PUBLIC_URL + "/apps/oauth/callback");
-        connections = new Connections(api, provider);
-        workspace = "ws-" + UUID.randomUUID();
-        applicationId = UUID.randomUUID().toString();
-        alice = JourneyFixtures.member(workspace, "uw-alice");
-        connections.installReady(applicationId);
-    }
 
     /** A started flow in a browser that consented: the callback URL is known but not yet followed. */
     record Consented(String connectionId, Browser browser, URI callback) {}

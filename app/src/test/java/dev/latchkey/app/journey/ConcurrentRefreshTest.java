@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.latchkey.app.LatchkeyApplication;
-import dev.latchkey.app.LatchkeySpringTest;
 import dev.latchkey.app.TestPostgres;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -12,14 +11,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -33,27 +30,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * the provider, and every reader gets the same, working token. Also with the readers split over two Latchkey
  * instances sharing one database.
  */
-class ConcurrentRefreshTest extends LatchkeySpringTest {
+class ConcurrentRefreshTest extends JourneyTest {
 
     static final int READERS = 50;
 
     @Autowired
     JdbcTemplate jdbc;
-
-    final Api api = new Api(PUBLIC_URL);
-    TestAuthorizationServer provider;
-    Connections connections;
-    String workspace;
-    String applicationId;
-
-    @BeforeEach
-    void setUp() {
-        provider = TestAuthorizationServer.shared(PUBLIC_URL + "/apps/oauth/callback");
-        connections = new Connections(api, provider);
-        workspace = "ws-" + UUID.randomUUID();
-        applicationId = UUID.randomUUID().toString();
-        connections.installReady(applicationId);
-    }
 
     @Test
     void fiftyConcurrentReadersShareOneRefresh() throws Exception {

@@ -4,42 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.app.LatchkeySpringTest;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * A connection from install to disconnect, through Latchkey's HTTP API and a person's browser, against a real
  * authorization server: every token is checked at the provider itself.
  */
-class ConnectionJourneyTest extends LatchkeySpringTest {
+class ConnectionJourneyTest extends JourneyTest {
 
-    static final String CALLBACK = PUBLIC_URL + "/apps/oauth/callback";
-
-    final Api api = new Api(PUBLIC_URL);
     final Browser browser = new Browser();
-    TestAuthorizationServer provider;
-    String workspace;
-    String applicationId;
 
-    @BeforeEach
-    void setUp() {
-        provider = TestAuthorizationServer.shared(CALLBACK);
-        workspace = "ws-" + UUID.randomUUID();
-        applicationId = UUID.randomUUID().toString();
+    @Override
+    boolean installsReadyApplication() {
+        return false; // this journey installs it step by step
     }
 
     @Test
     void aConnectionFromInstallToDisconnect() {
         String admin = JourneyFixtures.admin();
-        String alice = JourneyFixtures.member(workspace, "uw-alice");
         String alicesFunction = JourneyFixtures.function(workspace, applicationId, "http-route", "uw-alice");
         String cron = JourneyFixtures.function(workspace, applicationId, "cron", null);
 

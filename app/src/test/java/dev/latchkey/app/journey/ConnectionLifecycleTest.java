@@ -3,7 +3,6 @@ package dev.latchkey.app.journey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.app.LatchkeySpringTest;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Sealed;
@@ -17,37 +16,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Reconnect, a dead grant, reported failures and idempotent starts, against the real authorization server. */
-class ConnectionLifecycleTest extends LatchkeySpringTest {
+class ConnectionLifecycleTest extends JourneyTest {
 
     @Autowired
     JdbcTemplate jdbc;
 
     @Autowired
     SecretSealer sealer;
-
-    final Api api = new Api(PUBLIC_URL);
-    TestAuthorizationServer provider;
-    Connections connections;
-    String workspace;
-    String applicationId;
-    String alice;
-
-    @BeforeEach
-    void setUp() {
-        provider = TestAuthorizationServer.shared(PUBLIC_URL + "/apps/oauth/callback");
-        connections = new Connections(api, provider);
-        workspace = "ws-" + UUID.randomUUID();
-        applicationId = UUID.randomUUID().toString();
-        alice = JourneyFixtures.member(workspace, "uw-alice");
-        connections.installReady(applicationId);
-    }
 
     @Test
     void reconnectKeepsTheIdAndOnlyTheOwnerMayReconnectAPrivateConnection() {
