@@ -14,7 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The master keys come from {@code latchkey.master-keys}; with the embedded default and none given, from a key file
  * generated into the data directory. An external database is shared by nodes that must all hold the same keys, so
  * there they must be given. Secrets are sealed under per-owner data keys wrapped by the current master key
- * ({@link EnvelopeSecretSealer}).
+ * ({@link EnvelopeSecretSealer}); master keys rotate online ({@link MasterKeyRotation}).
  */
 @Configuration(proxyBeanMethods = false)
 public class CryptoConfiguration {
@@ -52,5 +52,10 @@ public class CryptoConfiguration {
     @Bean
     public SecretSealer secretSealer(DataKeys dataKeys, MasterKeyring masterKeyring) {
         return new EnvelopeSecretSealer(dataKeys, masterKeyring);
+    }
+
+    @Bean
+    public MasterKeyRotation masterKeyRotation(JdbcTemplate jdbc, DataKeys dataKeys, MasterKeyring masterKeyring) {
+        return new MasterKeyRotation(new DataKeyStore(jdbc), dataKeys, masterKeyring);
     }
 }

@@ -103,6 +103,18 @@ class DataKeys {
         return aead;
     }
 
+    /** The key's bytes wrapped anew by the current master key (for a rotation). */
+    byte[] rewrapped(StoredDataKey stored) {
+        byte[] key = unwrapBytes(stored);
+        try {
+            return masterKeys.current().encrypt(key, wrappingContext(stored.id(), stored.owner()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("wrapping data key " + stored.id() + " failed");
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
     private StoredDataKey create(String owner) {
         String id = newId();
         byte[] key = AesGcm.newKey();

@@ -45,10 +45,14 @@ final class CryptoTestDatabase {
         MasterKeyring keyring = MasterKeyring.parse(Secret.of(masterKeys));
         DataKeyStore store = new DataKeyStore(jdbc());
         DataKeys dataKeys = new DataKeys(store, keyring, 100);
-        return new Node(keyring, dataKeys, new EnvelopeSecretSealer(dataKeys, keyring));
+        return new Node(
+                keyring,
+                dataKeys,
+                new EnvelopeSecretSealer(dataKeys, keyring),
+                new MasterKeyRotation(store, dataKeys, keyring));
     }
 
-    record Node(MasterKeyring keyring, DataKeys dataKeys, EnvelopeSecretSealer sealer) {}
+    record Node(MasterKeyring keyring, DataKeys dataKeys, EnvelopeSecretSealer sealer, MasterKeyRotation rotation) {}
 
     private static HikariDataSource dataSource(String url, int poolSize) {
         HikariDataSource dataSource = new HikariDataSource();
