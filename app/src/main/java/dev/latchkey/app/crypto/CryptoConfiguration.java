@@ -3,6 +3,8 @@ package dev.latchkey.app.crypto;
 import dev.latchkey.app.config.LatchkeyProperties;
 import dev.latchkey.app.persistence.DatabaseConfiguration;
 import dev.latchkey.domain.secret.SecretSealer;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The master keys come from {@code latchkey.master-keys}; with the embedded default and none given, from a key file
  * generated into the data directory. An external database is shared by nodes that must all hold the same keys, so
  * there they must be given. Secrets are sealed under per-owner data keys wrapped by the current master key
- * ({@link EnvelopeSecretSealer}); master keys rotate online ({@link MasterKeyRotation}).
+ * ({@link EnvelopeSecretSealer}); a revoked connection's data key is shredded ({@link ConnectionKeyShredder}).
  */
 @Configuration(proxyBeanMethods = false)
 public class CryptoConfiguration {
@@ -57,5 +59,20 @@ public class CryptoConfiguration {
     @Bean
     public MasterKeyRotation masterKeyRotation(JdbcTemplate jdbc, DataKeys dataKeys, MasterKeyring masterKeyring) {
         return new MasterKeyRotation(new DataKeyStore(jdbc), dataKeys, masterKeyring);
+    }
+
+    @Bean
+    ConnectionKeyShredder connectionKeyShredder(DataKeys dataKeys) {
+        return new ConnectionKeyShredder(dataKeys);
+    }
+
+    /** Shredding happens in the Revoke command's transaction, and a failure to shred fails the revocation. */
+    @Bean
+    public ConfigurerModule shredInTheRevokingTransaction() {
+        return configurer -> configurer
+                .eventProcessing()
+                .registerSubscribingEventProcessor(ConnectionKeyShredder.PROCESSING_GROUP)
+                .registerListenerInvocationErrorHandler(
+                        ConnectionKeyShredder.PROCESSING_GROUP, c -> PropagatingErrorHandler.instance());
     }
 }
