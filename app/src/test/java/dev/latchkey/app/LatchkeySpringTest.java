@@ -16,8 +16,12 @@ import org.springframework.test.context.DynamicPropertySource;
 @Import(EventProbe.class)
 public abstract class LatchkeySpringTest {
 
-    /** {@code test:} followed by 32 bytes 0x00..0x1f in Base64. */
-    public static final String TEST_MASTER_KEYS = "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    /** A master key still configured but no longer current, as during a rotation: 32 bytes 0x20..0x3f. */
+    public static final String RETIRED_MASTER_KEY = "retired:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+
+    /** {@code test:} followed by 32 bytes 0x00..0x1f in Base64 (the current key), then {@link #RETIRED_MASTER_KEY}. */
+    public static final String TEST_MASTER_KEYS =
+            "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=," + RETIRED_MASTER_KEY;
 
     /** The HS256 secret test callers sign their tokens with. */
     public static final String TEST_JWT_SECRET = "test-jwt-secret-of-at-least-32-bytes!";

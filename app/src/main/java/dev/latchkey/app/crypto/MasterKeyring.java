@@ -1,11 +1,6 @@
 package dev.latchkey.app.crypto;
 
 import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.aead.AesGcmKey;
-import com.google.crypto.tink.aead.AesGcmParameters;
-import com.google.crypto.tink.subtle.AesGcmJce;
-import com.google.crypto.tink.util.SecretBytes;
 import dev.latchkey.domain.secret.Secret;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
@@ -17,16 +12,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The master keys, each an AES-256-GCM key with an id, the first one current (it seals; the others only open what
- * they sealed before a rotation). Written {@code id:base64,id:base64}. Nothing here ever prints key material: error
- * messages name the entry's position or id, never its value.
+ * The master keys, each an AES-256-GCM key with an id, the first one current: it wraps new data keys, and a rotation
+ * re-wraps every data key under it; the others only unwrap data keys wrapped before (and open values sealed directly
+ * by them, from before data keys existed). Written {@code id:base64,id:base64}. Nothing here ever prints key
+ * material: error messages name the entry's position or id, never its value.
  */
 public final class MasterKeyring {
 
-    static final int KEY_BYTES = 32;
+    static final int KEY_BYTES = AesGcm.KEY_BYTES;
     static final Pattern KEY_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
-
-    private static final AesGcmParameters AES_256_GCM = aes256Gcm();
 
     private final String currentId;
     private final Map<String, Aead> keys;
@@ -84,6 +78,18 @@ public final class MasterKeyring {
         return Optional.ofNullable(keys.get(id));
     }
 
+    /**
+     * @param dataKeyId the data key that needs it, for the message
+     * @throws MasterKeyMissingException naming both when the master key is not configured
+     */
+    Aead require(String id, String dataKeyId) {
+        Aead key = keys.get(id);
+        if (key == null) {
+            throw new MasterKeyMissingException(id, dataKeyId, ids());
+        }
+        return key;
+    }
+
     @Override
     public String toString() {
         return "MasterKeyring[current=" + currentId + ", ids=" + keys.keySet() + "]";
@@ -105,26 +111,9 @@ public final class MasterKeyring {
 
     private static Aead aead(String id, byte[] key) {
         try {
-            return AesGcmJce.create(AesGcmKey.builder()
-                    .setParameters(AES_256_GCM)
-                    .setKeyBytes(SecretBytes.copyFrom(key, InsecureSecretKeyAccess.get()))
-                    .build());
+            return AesGcm.aead(key);
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("master keys: the key " + id + " is not usable for AES-256-GCM");
-        }
-    }
-
-    /** 96-bit random nonce and 128-bit tag; no Tink prefix, so a sealed value is nonce ‖ ciphertext ‖ tag. */
-    private static AesGcmParameters aes256Gcm() {
-        try {
-            return AesGcmParameters.builder()
-                    .setKeySizeBytes(KEY_BYTES)
-                    .setIvSizeBytes(12)
-                    .setTagSizeBytes(16)
-                    .setVariant(AesGcmParameters.Variant.NO_PREFIX)
-                    .build();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM parameters rejected", e);
         }
     }
 }

@@ -2,8 +2,6 @@ package dev.latchkey.app.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.domain.secret.SealingContext;
-import dev.latchkey.domain.secret.Secret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,9 +33,8 @@ class MasterKeyFileTest {
             assertThat(files).containsExactly(file);
         }
 
-        SealingContext context = new SealingContext("owner", "data");
-        var sealed = new AesGcmSecretSealer(first).seal(Secret.of("value"), context);
-        assertThat(new AesGcmSecretSealer(second).unseal(sealed, context).reveal())
-                .isEqualTo("value");
+        byte[] wrapped = first.current().encrypt(new byte[] {1, 2, 3}, new byte[0]);
+        assertThat(second.require(first.currentId(), "dk:test").decrypt(wrapped, new byte[0]))
+                .containsExactly(1, 2, 3);
     }
 }

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class MasterKeyringTest {
 
-    static final String KEY_1 = AesGcmSecretSealerTest.KEY_1;
-    static final String KEY_2 = AesGcmSecretSealerTest.KEY_2;
+    static final String KEY_1 = EnvelopeSecretSealerTest.KEY_1;
+    static final String KEY_2 = EnvelopeSecretSealerTest.KEY_2;
 
     @Test
     void theFirstKeyIsCurrentAndAllAreKnown() {

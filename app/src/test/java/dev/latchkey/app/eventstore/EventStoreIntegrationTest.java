@@ -112,7 +112,7 @@ class EventStoreIntegrationTest extends LatchkeySpringTest {
 
         String variableSet = (String) rows.get(1).get("payload");
         assertThat(variableSet).doesNotContain("s3cr3t-client-value");
-        assertThat(JSON.readTree(variableSet).at("/value/keyId").asText()).isEqualTo("test");
+        assertThat(JSON.readTree(variableSet).at("/value/keyId").asText()).startsWith("dk:");
         assertMetaData(rows.get(1), "admin-1", setSecret.getIdentifier(), null);
 
         JsonNode started = JSON.readTree((String) rows.get(2).get("payload"));

@@ -6,6 +6,7 @@ import static dev.latchkey.app.TestMessages.newApplicationId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.app.LatchkeyApplication;
+import dev.latchkey.app.crypto.MasterKeyring;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.InstallApplication;
 import dev.latchkey.domain.application.ProviderName;
@@ -53,6 +54,7 @@ class EmbeddedDefaultRestartTest {
         SealingContext verifierContext =
                 SealingContext.forConnection(workspace, connectionId, SecretField.CODE_VERIFIER);
         Sealed verifier;
+        String masterKeyId;
 
         try (ConfigurableApplicationContext first = start(dataDir)) {
             JdbcTemplate jdbc = first.getBean(JdbcTemplate.class);
@@ -66,6 +68,7 @@ class EmbeddedDefaultRestartTest {
 
             CommandGateway commands = first.getBean(CommandGateway.class);
             verifier = first.getBean(SecretSealer.class).seal(Secret.of("pkce-verifier"), verifierContext);
+            masterKeyId = first.getBean(MasterKeyring.class).currentId();
             commands.sendAndWait(
                     asCommand(new InstallApplication(applicationId, linearManifest(applicationId)), "admin-1", null));
             commands.sendAndWait(asCommand(
@@ -93,7 +96,7 @@ class EmbeddedDefaultRestartTest {
         Path keyFile = dataDir.resolve("master-keys");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile)))
                 .isEqualTo("rw-------");
-        assertThat(output.getOut()).containsOnlyOnce("Generated master key " + verifier.keyId());
+        assertThat(output.getOut()).containsOnlyOnce("Generated master key " + masterKeyId);
 
         try (ConfigurableApplicationContext second = start(dataDir)) {
             CallbackDecision decision = second.getBean(CommandGateway.class)

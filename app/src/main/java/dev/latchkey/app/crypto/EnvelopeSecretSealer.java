@@ -1,0 +1,92 @@
+package dev.latchkey.app.crypto;
+
+import com.google.crypto.tink.Aead;
+import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.domain.connection.ConnectionRevokedException;
+import dev.latchkey.domain.secret.Sealed;
+import dev.latchkey.domain.secret.SealingContext;
+import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.domain.secret.SecretSealer;
+import dev.latchkey.domain.secret.UnsealFailedException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+
+/**
+ * Envelope encryption: each value is sealed with AES-256-GCM (a random 96-bit nonce, the context's associated data
+ * authenticated) under the data key of its context's key owner, and {@link Sealed#keyId()} names that data key
+ * ({@code dk:<uuid>}). The data keys are stored wrapped by a master key ({@link DataKeys}), so master keys rotate by
+ * re-wrapping and a connection's secrets are destroyed by shredding its data key.
+ *
+ * <p>A value moved to another connection, field or variable does not open: its associated data differs, and a data
+ * key opens only for its own owner. Values sealed directly by a master key (before data keys existed; their keyId is
+ * the master key's id, which never contains a colon) still open while that master key is configured.
+ */
+public final class EnvelopeSecretSealer implements SecretSealer {
+
+    private static final String CONNECTION_OWNER = "connection:";
+
+    private final DataKeys dataKeys;
+    private final MasterKeyring masterKeys;
+
+    EnvelopeSecretSealer(DataKeys dataKeys, MasterKeyring masterKeys) {
+        this.dataKeys = dataKeys;
+        this.masterKeys = masterKeys;
+    }
+
+    /**
+     * @throws ConnectionRevokedException when the context is a revoked connection's (its data key was shredded)
+     */
+    @Override
+    public Sealed seal(Secret secret, SealingContext context) {
+        DataKeys.DataKey key;
+        try {
+            key = dataKeys.forSealing(context.keyOwner());
+        } catch (DataKeyShreddedException e) {
+            if (context.keyOwner().startsWith(CONNECTION_OWNER)) {
+                // SealingContext.forConnection's owner: the one way a key is shredded is its connection's revocation
+                throw new ConnectionRevokedException(
+                        ConnectionId.of(context.keyOwner().substring(CONNECTION_OWNER.length())));
+            }
+            throw e;
+        }
+        try {
+            byte[] ciphertext = key.aead().encrypt(secret.utf8(), associatedData(context));
+            return new Sealed(key.id(), Base64.getEncoder().encodeToString(ciphertext));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("sealing with data key " + key.id() + " failed");
+        }
+    }
+
+    @Override
+    public Secret unseal(Sealed sealed, SealingContext context) {
+        Aead aead = DataKeys.isDataKeyId(sealed.keyId())
+                ? dataKeys.forUnsealing(sealed.keyId(), context.keyOwner())
+                : masterKeys
+                        .find(sealed.keyId())
+                        .orElseThrow(() -> new UnsealFailedException("no key named " + sealed.keyId()));
+        byte[] ciphertext;
+        try {
+            ciphertext = Base64.getDecoder().decode(sealed.ciphertext());
+        } catch (IllegalArgumentException e) {
+            throw new UnsealFailedException("the value sealed with key " + sealed.keyId() + " is not Base64");
+        }
+        try {
+            byte[] plaintext = aead.decrypt(ciphertext, associatedData(context));
+            return Secret.of(new String(plaintext, StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            // deliberately without the cause: nothing about the value travels further
+            throw new UnsealFailedException("the value sealed with key " + sealed.keyId()
+                    + " does not open here: altered, or sealed for another context");
+        }
+    }
+
+    private static byte[] associatedData(SealingContext context) {
+        return context.associatedData().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String toString() {
+        return "EnvelopeSecretSealer[" + masterKeys + "]";
+    }
+}
