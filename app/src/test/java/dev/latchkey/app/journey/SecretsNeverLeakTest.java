@@ -52,43 +52,75 @@ class SecretsNeverLeakTest extends JourneyTest {
             String function = JourneyFixtures.function(workspace, applicationId, "http-route", "uw-alice");
 
             scanner.recordResponse(
-                    "install", api.put(admin, "/v1/applications/" + applicationId, JourneyFixtures.manifest(applicationId, provider)).raw());
+                    "install",
+                    api.put(
+                                    admin,
+                                    "/v1/applications/" + applicationId,
+                                    JourneyFixtures.manifest(applicationId, provider))
+                            .raw());
             scanner.recordResponse(
                     "set client id",
-                    api.put(admin, "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_ID",
+                    api.put(
+                                    admin,
+                                    "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_ID",
                                     Map.of("value", TestAuthorizationServer.CLIENT_ID))
                             .raw());
             scanner.recordResponse(
                     "set client secret",
-                    api.put(admin, "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_SECRET",
+                    api.put(
+                                    admin,
+                                    "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_SECRET",
                                     Map.of("value", TestAuthorizationServer.CLIENT_SECRET))
                             .raw());
-            scanner.recordResponse("application view", api.get(admin, "/v1/applications/" + applicationId).raw());
+            scanner.recordResponse(
+                    "application view",
+                    api.get(admin, "/v1/applications/" + applicationId).raw());
 
             // connect
-            String id = connectRecording(scanner, api.post(alice, "/v1/connections",
-                    Map.of("applicationId", applicationId, "providerName", "acme", "visibility", "user")));
+            String id = connectRecording(
+                    scanner,
+                    api.post(
+                            alice,
+                            "/v1/connections",
+                            Map.of("applicationId", applicationId, "providerName", "acme", "visibility", "user")));
             JsonNode first = api.get(function, "/v1/connections/" + id).body();
             scanner.secret("access token 1", first.path("accessToken").asText());
             scanner.secret("refresh token 1", refreshToken(id));
-            scanner.recordResponse("member list", api.get(alice, "/v1/connections").raw());
+            scanner.recordResponse(
+                    "member list", api.get(alice, "/v1/connections").raw());
 
             // refresh (a member's refresh answer carries no token)
-            scanner.recordResponse("forced refresh", api.post(alice, "/v1/connections/" + id + "/refresh", null).raw());
-            scanner.secret("access token 2", api.get(function, "/v1/connections/" + id).body().path("accessToken").asText());
+            scanner.recordResponse(
+                    "forced refresh",
+                    api.post(alice, "/v1/connections/" + id + "/refresh", null).raw());
+            scanner.secret(
+                    "access token 2",
+                    api.get(function, "/v1/connections/" + id)
+                            .body()
+                            .path("accessToken")
+                            .asText());
             scanner.secret("refresh token 2", refreshToken(id));
 
             // a logic function reports the token rejected; then the owner reconnects
-            scanner.recordResponse("auth failure", api.post(function, "/v1/connections/" + id + "/auth-failure",
-                            Map.of("reason", "401 from the API"))
-                    .raw());
+            scanner.recordResponse(
+                    "auth failure",
+                    api.post(function, "/v1/connections/" + id + "/auth-failure", Map.of("reason", "401 from the API"))
+                            .raw());
             connectRecording(scanner, api.post(alice, "/v1/connections/" + id + "/reconnect", null));
-            scanner.secret("access token 3", api.get(function, "/v1/connections/" + id).body().path("accessToken").asText());
+            scanner.secret(
+                    "access token 3",
+                    api.get(function, "/v1/connections/" + id)
+                            .body()
+                            .path("accessToken")
+                            .asText());
             scanner.secret("refresh token 3", refreshToken(id));
 
             // disconnect
-            scanner.recordResponse("revoke", api.delete(alice, "/v1/connections/" + id).raw());
-            scanner.recordResponse("member list after revoke", api.get(alice, "/v1/connections").raw());
+            scanner.recordResponse(
+                    "revoke", api.delete(alice, "/v1/connections/" + id).raw());
+            scanner.recordResponse(
+                    "member list after revoke",
+                    api.get(alice, "/v1/connections").raw());
 
             assertThat(scanner.labels()).hasSizeGreaterThanOrEqualTo(11);
             scanner.stopCapturingLogs();
@@ -104,10 +136,12 @@ class SecretsNeverLeakTest extends JourneyTest {
         scanner.recordResponse("start", started.raw());
         String id = started.body().path("connectionId").asText();
         Browser browser = new Browser();
-        HttpResponse<String> toProvider = browser.get(URI.create(started.body().path("authorizeUrl").asText()));
+        HttpResponse<String> toProvider =
+                browser.get(URI.create(started.body().path("authorizeUrl").asText()));
         scanner.secret("PKCE verifier of " + toProvider.hashCode(), pendingVerifier(id));
         URI callback = browser.consentAtProvider(URI.create(Browser.location(toProvider)), provider);
-        scanner.secret("authorization code " + callback.hashCode(),
+        scanner.secret(
+                "authorization code " + callback.hashCode(),
                 UriComponentsBuilder.fromUri(callback).build().getQueryParams().getFirst("code"));
         HttpResponse<String> page = browser.get(callback);
         assertThat(page.statusCode()).isEqualTo(200);
@@ -117,21 +151,22 @@ class SecretsNeverLeakTest extends JourneyTest {
 
     /** The verifier of the pending attempt, unsealed from the latest event that carries one. */
     private String pendingVerifier(String connectionId) {
-        String payload = jdbc.queryForObject(
-                """
+        String payload = jdbc.queryForObject("""
                 select convert_from(payload, 'UTF8') from domain_event_entry
                 where aggregate_identifier = ? and payload_type in (
                     'dev.latchkey.domain.connection.AuthorizationStarted', 'dev.latchkey.domain.connection.ReconnectStarted')
                 order by sequence_number desc limit 1
-                """,
-                String.class,
-                connectionId);
+                """, String.class, connectionId);
         try {
             JsonNode sealed = json.readTree(payload).at("/authorization/codeVerifier");
             return sealer.unseal(
-                            new Sealed(sealed.path("keyId").asText(), sealed.path("ciphertext").asText()),
+                            new Sealed(
+                                    sealed.path("keyId").asText(),
+                                    sealed.path("ciphertext").asText()),
                             SealingContext.forConnection(
-                                    WorkspaceId.of(workspace), ConnectionId.of(connectionId), SecretField.CODE_VERIFIER))
+                                    WorkspaceId.of(workspace),
+                                    ConnectionId.of(connectionId),
+                                    SecretField.CODE_VERIFIER))
                     .reveal();
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
@@ -143,7 +178,8 @@ class SecretsNeverLeakTest extends JourneyTest {
                 "select refresh_token_key_id, refresh_token_ciphertext from connection_view where connection_id = ?",
                 connectionId);
         return sealer.unseal(
-                        new Sealed((String) row.get("refresh_token_key_id"), (String) row.get("refresh_token_ciphertext")),
+                        new Sealed(
+                                (String) row.get("refresh_token_key_id"), (String) row.get("refresh_token_ciphertext")),
                         SealingContext.forConnection(
                                 WorkspaceId.of(workspace), ConnectionId.of(connectionId), SecretField.REFRESH_TOKEN))
                 .reveal();
