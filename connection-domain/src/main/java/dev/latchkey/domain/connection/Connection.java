@@ -14,6 +14,7 @@ import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 
 /**
  * One set of credentials one member holds for one provider of one application.
@@ -21,7 +22,11 @@ import org.axonframework.modelling.command.AggregateIdentifier;
  * <p>Command handlers decide and apply; event sourcing handlers only assign. Provider exchanges happen outside:
  * a decision ({@link CallbackAccepted}, {@link RefreshStarted}) is an event whose sequence number the outcome
  * command must quote, so a late outcome is recorded against what it was decided on, or refused.
+ *
+ * <p>Snapshots serialize these fields as they are: change a field, bump the {@link Revision}, and older snapshots are
+ * ignored (the aggregate is sourced from its events again).
  */
+@Revision("1")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class Connection {
 
