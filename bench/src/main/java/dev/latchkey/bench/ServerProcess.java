@@ -1,0 +1,129 @@
+package dev.latchkey.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Latchkey (with the bench additions) in a JVM of its own, started as {@code java -jar latchkey.jar} would be: no JVM
+ * options unless {@code BENCH_SERVER_JAVA_OPTS} gives some, configured through the environment variables of API.md.
+ */
+final class ServerProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Pattern STARTED = Pattern.compile("Started \\w+ in ([0-9.]+) seconds");
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final double readySeconds;
+
+    private ServerProcess(Process process, Path log, int port, double readySeconds) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+        this.readySeconds = readySeconds;
+    }
+
+    /** Starts the server and waits until {@code /actuator/health} answers 200 (database and processors up). */
+    static ServerProcess start(Path log, int port, Map<String, String> environment) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String options = System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", "").strip();
+        if (!options.isEmpty()) {
+            command.addAll(List.of(options.split("\\s+")));
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.latchkey.bench.server.BenchServer");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        builder.environment().put("SERVER_PORT", Integer.toString(port));
+        builder.environment().put("SERVER_ADDRESS", "127.0.0.1");
+
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
+        long start = System.nanoTime();
+        Process process = builder.start();
+        long deadline = start + READY_TIMEOUT.toNanos();
+        while (true) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the server exited with " + process.exitValue() + ": " + tail(log));
+            }
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the server was not ready after " + READY_TIMEOUT + ": " + tail(log));
+            }
+            Thread.sleep(25);
+        }
+        return new ServerProcess(process, log, port, (System.nanoTime() - start) / 1e9);
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** From starting the JVM until the health endpoint answered 200. */
+    double readySeconds() {
+        return readySeconds;
+    }
+
+    /** Spring's own "Started … in N seconds", if it was logged. */
+    Double springStartedSeconds() throws IOException {
+        Matcher matcher = STARTED.matcher(Files.readString(log));
+        return matcher.find() ? Double.valueOf(matcher.group(1)) : null;
+    }
+
+    /** The resident set of the server's JVM (the embedded PostgreSQL runs in processes of its own). */
+    long rssMegabytes() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    /** SIGTERM: Spring's graceful shutdown, which also stops the embedded PostgreSQL. */
+    @Override
+    public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

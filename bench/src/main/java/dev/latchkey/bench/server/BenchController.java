@@ -1,0 +1,191 @@
+package dev.latchkey.bench.server;
+
+import dev.latchkey.app.connection.Actor;
+import dev.latchkey.app.connection.CommandSender;
+import dev.latchkey.bench.server.ConnectionSeeder.Owner;
+import dev.latchkey.domain.application.ApplicationId;
+import dev.latchkey.domain.application.ProviderName;
+import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.domain.connection.RenameConnection;
+import dev.latchkey.domain.connection.UserWorkspaceId;
+import dev.latchkey.domain.connection.WorkspaceId;
+import dev.latchkey.query.connection.ConnectionViewProjection;
+import dev.latchkey.query.projection.ProjectionPositions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What the driver asks the server to do or measure from inside: seeding, and benchmarks 2 to 5. */
+@RestController
+@RequestMapping("/bench")
+class BenchController {
+
+    private static final Duration CATCH_UP = Duration.ofMinutes(5);
+
+    private final ConnectionSeeder seeder;
+    private final StoredEvents events;
+    private final AppendBench append;
+    private final RefreshBench refresh;
+    private final ReplayBench replay;
+    private final CommandSender commands;
+    private final ProjectionPositions positions;
+
+    BenchController(
+            ConnectionSeeder seeder,
+            StoredEvents events,
+            AppendBench append,
+            RefreshBench refresh,
+            ReplayBench replay,
+            CommandSender commands,
+            ProjectionPositions positions) {
+        this.seeder = seeder;
+        this.events = events;
+        this.append = append;
+        this.refresh = refresh;
+        this.replay = replay;
+        this.commands = commands;
+        this.positions = positions;
+    }
+
+    private static Owner owner(String workspace, String person, String application, String provider) {
+        return new Owner(
+                WorkspaceId.of(workspace),
+                UserWorkspaceId.of(person),
+                ApplicationId.of(application),
+                ProviderName.of(provider));
+    }
+
+    @GetMapping("/store")
+    Map<String, Object> store() {
+        return Map.of(
+                "events", events.count(),
+                "snapshots", events.snapshots(),
+                "postgres", events.postgresVersion());
+    }
+
+    /** Waits until the connection view has applied every event in the store. */
+    @PostMapping("/caught-up")
+    Map<String, Object> caughtUp() {
+        long start = System.nanoTime();
+        boolean done = positions.awaitPosition(ConnectionViewProjection.PROCESSING_GROUP, events.head(), CATCH_UP);
+        return Map.of("caughtUp", done, "seconds", (System.nanoTime() - start) / 1e9);
+    }
+
+    @PostMapping("/connections")
+    Map<String, Object> connections(
+            @RequestParam String workspace,
+            @RequestParam String person,
+            @RequestParam String application,
+            @RequestParam String provider,
+            @RequestParam int count,
+            @RequestParam long expiresInSeconds,
+            @RequestParam(defaultValue = "8") int threads)
+            throws Exception {
+        long start = System.nanoTime();
+        List<ConnectionId> ids = seeder.seed(
+                owner(workspace, person, application, provider),
+                count,
+                Duration.ofSeconds(expiresInSeconds),
+                threads);
+        boolean caughtUp =
+                positions.awaitPosition(ConnectionViewProjection.PROCESSING_GROUP, events.head(), CATCH_UP);
+        return Map.of(
+                "connections", ids.size(), "caughtUp", caughtUp, "seconds", (System.nanoTime() - start) / 1e9);
+    }
+
+    @GetMapping("/due")
+    Map<String, Object> due() {
+        return Map.of("due", refresh.due());
+    }
+
+    @PostMapping("/refresh")
+    Map<String, Object> refresh(@RequestParam long shiftSeconds) throws InterruptedException {
+        return refresh.run(Duration.ofSeconds(shiftSeconds));
+    }
+
+    @PostMapping("/append/prepare")
+    Map<String, Object> prepareAppend() {
+        append.prepareBaseline();
+        return Map.of("prepared", true);
+    }
+
+    @PostMapping("/append")
+    Map<String, Object> append(
+            @RequestParam String kind,
+            @RequestParam int callers,
+            @RequestParam long millis,
+            @RequestParam String workspace,
+            @RequestParam String person,
+            @RequestParam String application,
+            @RequestParam String provider)
+            throws Exception {
+        return append.run(
+                AppendBench.Kind.valueOf(kind),
+                owner(workspace, person, application, provider),
+                callers,
+                Duration.ofMillis(millis));
+    }
+
+    @PostMapping("/history")
+    Map<String, Object> history(
+            @RequestParam int events,
+            @RequestParam String workspace,
+            @RequestParam String person,
+            @RequestParam String application,
+            @RequestParam String provider) {
+        ConnectionId id = this.events.history(owner(workspace, person, application, provider), events);
+        return Map.of("connectionId", id.value());
+    }
+
+    /** Benchmark 5: sequential commands on one connection (each appends one event), each timed. */
+    @PostMapping("/latency")
+    Map<String, Object> latency(
+            @RequestParam String connectionId,
+            @RequestParam int commands,
+            @RequestParam String workspace,
+            @RequestParam String person) {
+        ConnectionId id = ConnectionId.of(connectionId);
+        UserWorkspaceId owner = UserWorkspaceId.of(person);
+        Actor actor = new Actor("bench:latency", WorkspaceId.of(workspace));
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < commands; i++) {
+            long start = System.nanoTime();
+            this.commands.send(new RenameConnection(id, owner, "Latency " + System.nanoTime()), actor);
+            millis.add((System.nanoTime() - start) / 1e6);
+        }
+        return Map.of("millis", millis);
+    }
+
+    @PostMapping("/fill")
+    Map<String, Object> fill(
+            @RequestParam long total,
+            @RequestParam String workspace,
+            @RequestParam String person,
+            @RequestParam String application,
+            @RequestParam String provider) {
+        long start = System.nanoTime();
+        long added = events.fillTo(owner(workspace, person, application, provider), total);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("added", added);
+        result.put("events", events.count());
+        result.put("seconds", (System.nanoTime() - start) / 1e9);
+        return result;
+    }
+
+    @PostMapping("/replay")
+    Map<String, Object> replay() {
+        return replay.replay(CATCH_UP);
+    }
+
+    @PostMapping("/read")
+    Map<String, Object> read() {
+        return replay.read();
+    }
+}

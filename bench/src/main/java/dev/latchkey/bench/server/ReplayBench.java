@@ -1,0 +1,72 @@
+package dev.latchkey.bench.server;
+
+import dev.latchkey.query.connection.ConnectionViewProjection;
+import dev.latchkey.query.projection.ProjectionPositions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Benchmark 4: the connection view rebuilt from the whole event store, the way an operator would rebuild it (stop its
+ * processor, reset its token, which empties the view, start it), timed until the view's recorded position reaches
+ * the last event. The baseline is {@link StoredEvents#readAll()}.
+ */
+@Component
+class ReplayBench {
+
+    private final EventProcessingConfiguration processing;
+    private final ProjectionPositions positions;
+    private final StoredEvents events;
+    private final JdbcTemplate jdbc;
+
+    ReplayBench(
+            EventProcessingConfiguration processing,
+            ProjectionPositions positions,
+            StoredEvents events,
+            JdbcTemplate jdbc) {
+        this.processing = processing;
+        this.positions = positions;
+        this.events = events;
+        this.jdbc = jdbc;
+    }
+
+    Map<String, Object> replay(Duration timeout) {
+        String group = ConnectionViewProjection.PROCESSING_GROUP;
+        StreamingEventProcessor processor = processing
+                .eventProcessorByProcessingGroup(group, StreamingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("no streaming processor for " + group));
+        long head = events.head();
+        long count = events.count();
+        // wait until the view is caught up, so the replay starts from a quiet processor
+        positions.awaitPosition(group, head, timeout);
+        processor.shutDown();
+        processor.resetTokens();
+        long start = System.nanoTime();
+        processor.start();
+        boolean done = positions.awaitPosition(group, head, timeout);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("events", count);
+        result.put("head", head);
+        result.put("completed", done);
+        result.put("seconds", seconds);
+        result.put("perSecond", count / seconds);
+        result.put("viewRows", jdbc.queryForObject("SELECT count(*) FROM connection_view", Long.class));
+        return result;
+    }
+
+    Map<String, Object> read() {
+        long start = System.nanoTime();
+        long read = events.readAll();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("events", read);
+        result.put("seconds", seconds);
+        result.put("perSecond", read / seconds);
+        return result;
+    }
+}
