@@ -60,8 +60,8 @@ final class Calls {
     private JsonNode answer(HttpRequest request) throws Exception {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
-            throw new IllegalStateException(request.method() + " " + request.uri().getPath() + " answered "
-                    + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(request.method() + " "
+                    + request.uri().getPath() + " answered " + response.statusCode() + ": " + response.body());
         }
         return response.body().isEmpty() ? json.nullNode() : json.readTree(response.body());
     }

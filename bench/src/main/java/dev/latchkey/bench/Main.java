@@ -71,10 +71,10 @@ public final class Main {
                             Duration.ofSeconds(10),
                             3,
                             1_000,
-                            Duration.ofSeconds(3),
+                            Duration.ofMillis(2500),
                             replayEvents,
                             new int[] {10, 1_000, 10_000},
-                            5,
+                            3,
                             3);
         }
     }
@@ -82,6 +82,7 @@ public final class Main {
     static final int LIST_ROWS = 20;
     static final int HTTP_CONCURRENCY = 16;
     static final int[] APPEND_CALLERS = {1, 4, 16};
+    static final long WARMUP_REPLAY = 20_000;
     static final String APPLICATION = "7f3c2a10-5b4e-4d6f-9a8b-1c2d3e4f5a6b";
     static final String PROVIDER = "bench";
     static final String LIST_WORKSPACE = "ws-list";
@@ -154,6 +155,7 @@ public final class Main {
                 guard("1", () -> listBenchmark(server, calls));
                 try {
                     rss = server.rssMegabytes();
+                    report.detail("6 after benchmark 1: RSS " + rss + " MB; " + server.heap());
                 } catch (Exception e) {
                     report.detail("6 RSS could not be read: " + e.getMessage());
                 }
@@ -191,12 +193,18 @@ public final class Main {
         calls.bench(
                 "POST",
                 "/connections",
-                "workspace", LIST_WORKSPACE,
-                "person", PERSON,
-                "application", APPLICATION,
-                "provider", PROVIDER,
-                "count", LIST_ROWS,
-                "expiresInSeconds", Duration.ofDays(30).toSeconds());
+                "workspace",
+                LIST_WORKSPACE,
+                "person",
+                PERSON,
+                "application",
+                APPLICATION,
+                "provider",
+                PROVIDER,
+                "count",
+                LIST_ROWS,
+                "expiresInSeconds",
+                Duration.ofDays(30).toSeconds());
         // a logic function of the app on a cron trigger: it sees the workspace's connections, with access tokens
         String function = token(Map.of(
                 "sub", "fn:bench",
@@ -241,7 +249,8 @@ public final class Main {
                 f("%.0f req/s, p99 %.1f ms", median(baseRate), median(baseP99)),
                 f("%.2f×", ratio),
                 "≥ 0.7×, p99 ≤ 10 ms",
-                f("%s (ratio %s, p99 %s)",
+                f(
+                        "%s (ratio %s, p99 %s)",
                         Report.met(ratio >= 0.7 && median(p99) <= 10),
                         Report.met(ratio >= 0.7),
                         Report.met(median(p99) <= 10)));
@@ -282,41 +291,42 @@ public final class Main {
 
     private void refreshBenchmark(Calls calls, StubProvider provider) throws Exception {
         int count = plan.refreshConnections();
-        progress("2: seeding " + count + " connections, then refreshing all of them at once, " + plan.repetitions()
-                + " times after a warm-up");
-        JsonNode seeded = calls.bench(
-                "POST",
-                "/connections",
-                "workspace", REFRESH_WORKSPACE,
-                "person", PERSON,
-                "application", APPLICATION,
-                "provider", PROVIDER,
-                "count", count,
-                "expiresInSeconds", 3600);
+        int warmup = count / 10;
+        progress("2: refreshing " + warmup + " connections to warm up, then " + count + " at once, "
+                + plan.repetitions() + " times");
+        double seeding = seedForRefresh(calls, warmup);
+        // two hours on: every token handed out an hour ago is expired, so all of them are due at once
+        long twoHours = Duration.ofHours(2).toSeconds();
+        JsonNode warm = calls.bench("POST", "/refresh", "shiftSeconds", twoHours);
+        if (warm.path("exchanges").asLong() != warmup) {
+            throw new IllegalStateException("the warm-up refreshed " + warm.path("exchanges") + " of " + warmup);
+        }
+        seeding += seedForRefresh(calls, count - warmup);
         report.detail(f(
-                "seeding %d connections by commands (3 each, 8 threads) took %.1f s",
-                count, seeded.path("seconds").asDouble()));
+                "2 seeding %d connections by commands (3 commands each, 8 threads) took %.1f s; warm-up: %d"
+                        + " refreshes at %.1f/s",
+                count, seeding, warmup, warm.path("perSecond").asDouble()));
         List<Double> rates = new ArrayList<>();
         long exchanges = 0;
         long holding = 0;
         int activeMax = 0;
+        int awaitingMax = 0;
         List<Double> waitingMedians = new ArrayList<>();
         List<Double> activeMedians = new ArrayList<>();
         int poolSize = 0;
-        for (int rep = -1; rep < plan.repetitions(); rep++) {
-            // two hours on: every token handed out an hour ago is expired, so all of them are due at once
-            JsonNode run = calls.bench("POST", "/refresh", "shiftSeconds", Duration.ofHours(2).toSeconds());
+        for (int rep = 0; rep < plan.repetitions(); rep++) {
+            JsonNode run = calls.bench("POST", "/refresh", "shiftSeconds", twoHours);
             if (run.path("exchanges").asLong() != count || run.path("dueAfter").asInt() != 0) {
-                throw new IllegalStateException("the run refreshed " + run.path("exchanges").asLong() + " of "
-                        + count + " and left " + run.path("dueAfter").asInt() + " due: " + run);
-            }
-            if (rep < 0) {
-                continue; // warm-up
+                throw new IllegalStateException(
+                        "the run refreshed " + run.path("exchanges").asLong() + " of " + count + " and left "
+                                + run.path("dueAfter").asInt() + " due: " + run);
             }
             rates.add(run.path("perSecond").asDouble());
             exchanges += run.path("exchanges").asLong();
             holding += run.path("exchangesEnteredHoldingDatabase").asLong();
             activeMax = Math.max(activeMax, run.path("activeWhileWaitingMax").asInt());
+            awaitingMax = Math.max(
+                    awaitingMax, run.path("threadsAwaitingConnectionMax").asInt());
             waitingMedians.add(run.path("waitingMedian").asDouble());
             activeMedians.add(run.path("activeWhileWaitingMedian").asDouble());
             poolSize = run.path("poolSize").asInt();
@@ -327,18 +337,48 @@ public final class Main {
         report.line(
                 "2",
                 f("refreshes/s, %,d connections due at once, provider answering in 100 ms", count),
-                f("%.0f refreshes/s; %d of %,d exchanges entered holding a transaction, connection or unit of work;"
-                                + " while waiting: median %.0f exchanges in flight, Hikari active median %.0f, max %d"
-                                + " (pool %d)",
-                        rate, holding, exchanges, median(waitingMedians), median(activeMedians), activeMax, poolSize),
+                f(
+                        "%.0f refreshes/s; %d of %,d exchanges entered holding a transaction, connection or unit of"
+                            + " work; while waiting: median %.0f exchanges in flight, Hikari active median %.0f, max"
+                            + " %d of %d, up to %d threads queued for a connection",
+                        rate,
+                        holding,
+                        exchanges,
+                        median(waitingMedians),
+                        median(activeMedians),
+                        activeMax,
+                        poolSize,
+                        awaitingMax),
                 "—",
                 "—",
                 "≥ 150/s, no DB connection held while waiting",
-                f("%s (rate %s, no connection held %s)",
+                f(
+                        "%s (rate %s, no connection held %s)",
                         Report.met(rate >= 150 && noneHeld), Report.met(rate >= 150), Report.met(noneHeld)));
         report.detail(f(
                 "2 refreshes/s %s; the stub answered %d token requests in all",
                 Stats.list(rates, "%.1f"), provider.answered()));
+    }
+
+    /** @return how long it took */
+    private static double seedForRefresh(Calls calls, int count) throws Exception {
+        return calls.bench(
+                        "POST",
+                        "/connections",
+                        "workspace",
+                        REFRESH_WORKSPACE,
+                        "person",
+                        PERSON,
+                        "application",
+                        APPLICATION,
+                        "provider",
+                        PROVIDER,
+                        "count",
+                        count,
+                        "expiresInSeconds",
+                        3600)
+                .path("seconds")
+                .asDouble();
     }
 
     // --- 3: event append --------------------------------------------------------------------------------------------
@@ -367,7 +407,8 @@ public final class Main {
                 double ratio = median(axon) / median(jdbc);
                 report.line(
                         "3",
-                        f("event append, %s command, %d caller%s",
+                        f(
+                                "event append, %s command, %d caller%s",
                                 operation.toLowerCase(), callers, callers == 1 ? "" : "s"),
                         f("%.0f events/s", median(axon)),
                         f("%.0f rows/s (JDBC insert, one per transaction)", median(jdbc)),
@@ -386,15 +427,23 @@ public final class Main {
         JsonNode result = calls.bench(
                 "POST",
                 "/append",
-                "kind", kind,
-                "callers", callers,
-                "millis", window.toMillis(),
-                "workspace", STORE_WORKSPACE,
-                "person", PERSON,
-                "application", APPLICATION,
-                "provider", PROVIDER);
+                "kind",
+                kind,
+                "callers",
+                callers,
+                "millis",
+                window.toMillis(),
+                "workspace",
+                STORE_WORKSPACE,
+                "person",
+                PERSON,
+                "application",
+                APPLICATION,
+                "provider",
+                PROVIDER);
         if (result.path("failed").asLong() > 0) {
-            throw new IllegalStateException(kind + " failed " + result.path("failed").asLong() + " times");
+            throw new IllegalStateException(
+                    kind + " failed " + result.path("failed").asLong() + " times");
         }
         return result.path("perSecond").asDouble();
     }
@@ -411,23 +460,33 @@ public final class Main {
                     calls.bench(
                                     "POST",
                                     "/history",
-                                    "events", size,
-                                    "workspace", STORE_WORKSPACE,
-                                    "person", PERSON,
-                                    "application", APPLICATION,
-                                    "provider", PROVIDER)
+                                    "events",
+                                    size,
+                                    "workspace",
+                                    STORE_WORKSPACE,
+                                    "person",
+                                    PERSON,
+                                    "application",
+                                    APPLICATION,
+                                    "provider",
+                                    PROVIDER)
                             .path("connectionId")
                             .asText());
         }
         calls.bench("POST", "/caught-up");
         for (String id : connections.values()) {
-            latencies(calls, id, 3); // warm-up
+            latencies(calls, id, 2); // warm-up
         }
         Map<Integer, List<Double>> medians = new LinkedHashMap<>();
+        Map<Integer, List<Double>> cpuMedians = new LinkedHashMap<>();
         for (int rep = 0; rep < plan.repetitions(); rep++) {
             for (Map.Entry<Integer, String> connection : connections.entrySet()) {
+                JsonNode timed = latencies(calls, connection.getValue(), plan.latencyCommands());
                 medians.computeIfAbsent(connection.getKey(), k -> new ArrayList<>())
-                        .add(median(latencies(calls, connection.getValue(), plan.latencyCommands())));
+                        .add(median(numbers(timed.path("millis"))));
+                cpuMedians
+                        .computeIfAbsent(connection.getKey(), k -> new ArrayList<>())
+                        .add(median(numbers(timed.path("cpuMillis"))));
             }
         }
         long snapshots = calls.bench("GET", "/store").path("snapshots").asLong();
@@ -443,59 +502,83 @@ public final class Main {
                     f("%.1f ms with %d events", base, smallest),
                     f("%.1f×", ratio),
                     "≤ 1.5×; snapshots off the caller's thread",
-                    f("%s; snapshots: %s",
+                    f(
+                            "%s; snapshots: %s",
                             Report.met(ratio <= 1.5),
                             snapshots == 0 ? "none taken (main configures none)" : snapshots + " stored"));
             report.detail(f(
-                    "5 %d events: per-repetition medians of %d commands, ms: %s",
-                    size.getKey(), plan.latencyCommands(), Stats.list(size.getValue(), "%.1f")));
+                    "5 %d events: per-repetition medians of %d commands, ms: %s; CPU ms of the command's thread: %s",
+                    size.getKey(),
+                    plan.latencyCommands(),
+                    Stats.list(size.getValue(), "%.1f"),
+                    Stats.list(cpuMedians.get(size.getKey()), "%.1f")));
         }
+        int largest = plan.historySizes()[plan.historySizes().length - 1];
+        report.detail(f(
+                "5 each prior event adds %.0f µs of latency and %.0f µs of CPU (from %d to %d events)",
+                (median(medians.get(largest)) - base) * 1000 / (largest - smallest),
+                (median(cpuMedians.get(largest)) - median(cpuMedians.get(smallest))) * 1000 / (largest - smallest),
+                smallest,
+                largest));
     }
 
-    private static List<Double> latencies(Calls calls, String connection, int commands) throws Exception {
-        List<Double> millis = new ArrayList<>();
-        calls.bench(
-                        "POST",
-                        "/latency",
-                        "connectionId", connection,
-                        "commands", commands,
-                        "workspace", STORE_WORKSPACE,
-                        "person", PERSON)
-                .path("millis")
-                .forEach(value -> millis.add(value.asDouble()));
-        return millis;
+    private static JsonNode latencies(Calls calls, String connection, int commands) throws Exception {
+        return calls.bench(
+                "POST",
+                "/latency",
+                "connectionId",
+                connection,
+                "commands",
+                commands,
+                "workspace",
+                STORE_WORKSPACE,
+                "person",
+                PERSON);
+    }
+
+    private static List<Double> numbers(JsonNode array) {
+        List<Double> values = new ArrayList<>();
+        array.forEach(value -> values.add(value.asDouble()));
+        return values;
     }
 
     // --- 4: replay --------------------------------------------------------------------------------------------------
 
     private void replayBenchmark(Calls calls) throws Exception {
-        progress("4: filling the event store to " + plan.replayEvents() + " events, then rebuilding the connection view");
+        progress("4: a warm-up replay, then filling the event store to " + plan.replayEvents()
+                + " events and rebuilding the connection view from them");
+        JsonNode warm = calls.bench("POST", "/replay", "last", WARMUP_REPLAY);
+        calls.bench("POST", "/read");
+        report.detail(f(
+                "4 warm-up: a replay of the last %d events the other benchmarks appended, at %.0f events/s",
+                warm.path("events").asLong(), warm.path("perSecond").asDouble()));
         JsonNode fill = calls.bench(
                 "POST",
                 "/fill",
-                "total", plan.replayEvents(),
-                "workspace", STORE_WORKSPACE,
-                "person", PERSON,
-                "application", APPLICATION,
-                "provider", PROVIDER);
+                "total",
+                plan.replayEvents(),
+                "workspace",
+                STORE_WORKSPACE,
+                "person",
+                PERSON,
+                "application",
+                APPLICATION,
+                "provider",
+                PROVIDER);
         report.detail(f(
-                "4 wrote %d events straight into the store in %.1f s (%d in all)",
-                fill.path("added").asLong(), fill.path("seconds").asDouble(), fill.path("events").asLong()));
-        JsonNode caughtUp = calls.bench("POST", "/caught-up");
-        report.detail(f("4 the live projection caught up with them in a further %.1f s",
-                caughtUp.path("seconds").asDouble()));
+                "4 wrote %d events straight into the store in %.1f s (%d in all), the view's processor stopped",
+                fill.path("added").asLong(),
+                fill.path("seconds").asDouble(),
+                fill.path("events").asLong()));
         List<Double> replay = new ArrayList<>();
         List<Double> read = new ArrayList<>();
         long events = 0;
-        for (int rep = -1; rep < plan.repetitions(); rep++) {
+        for (int rep = 0; rep < plan.repetitions(); rep++) {
             JsonNode rebuilt = calls.bench("POST", "/replay");
             if (!rebuilt.path("completed").asBoolean()) {
                 throw new IllegalStateException("the replay did not finish: " + rebuilt);
             }
             JsonNode baseline = calls.bench("POST", "/read");
-            if (rep < 0) {
-                continue;
-            }
             events = rebuilt.path("events").asLong();
             replay.add(rebuilt.path("perSecond").asDouble());
             read.add(baseline.path("perSecond").asDouble());
@@ -572,11 +655,16 @@ public final class Main {
         manifest.put(
                 "connectionProviders",
                 List.of(Map.of(
-                        "universalIdentifier", UUID.randomUUID().toString(),
-                        "name", PROVIDER,
-                        "displayName", "Bench",
-                        "type", "oauth",
-                        "oauth", oauth)));
+                        "universalIdentifier",
+                        UUID.randomUUID().toString(),
+                        "name",
+                        PROVIDER,
+                        "displayName",
+                        "Bench",
+                        "type",
+                        "oauth",
+                        "oauth",
+                        oauth)));
         calls.api("PUT", "/v1/applications/" + APPLICATION, admin, manifest);
         calls.api(
                 "PUT",

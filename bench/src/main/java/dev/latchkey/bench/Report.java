@@ -9,7 +9,8 @@ import java.util.List;
 /** The one table the run prints, the machine it ran on, and every repetition's figures behind each median. */
 final class Report {
 
-    record Line(String number, String what, String latchkey, String baseline, String ratio, String target, String met) {}
+    record Line(
+            String number, String what, String latchkey, String baseline, String ratio, String target, String met) {}
 
     private final List<String> machine = new ArrayList<>();
     private final List<Line> lines = new ArrayList<>();

@@ -40,21 +40,22 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path log, int port, Map<String, String> environment) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String options = System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", "").strip();
+        String options =
+                System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", "").strip();
         if (!options.isEmpty()) {
             command.addAll(List.of(options.split("\\s+")));
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.latchkey.bench.server.BenchServer");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
         builder.environment().put("SERVER_PORT", Integer.toString(port));
         builder.environment().put("SERVER_ADDRESS", "127.0.0.1");
 
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
                 .timeout(Duration.ofSeconds(2))
                 .build();
@@ -104,6 +105,33 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("no VmRSS for " + process.pid());
+    }
+
+    /** Heap used and committed, from {@code /actuator/prometheus}: what of the RSS the Java heap accounts for. */
+    String heap() throws Exception {
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/prometheus"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return String.format(
+                java.util.Locale.ROOT,
+                "Java heap used %d MB, committed %d MB; non-heap committed %d MB",
+                sum(metrics, "jvm_memory_used_bytes{", "area=\"heap\"") / 1024 / 1024,
+                sum(metrics, "jvm_memory_committed_bytes{", "area=\"heap\"") / 1024 / 1024,
+                sum(metrics, "jvm_memory_committed_bytes{", "area=\"nonheap\"") / 1024 / 1024);
+    }
+
+    private static long sum(String metrics, String name, String label) {
+        double total = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(name) && line.contains(label)) {
+                total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return (long) total;
     }
 
     /** SIGTERM: Spring's graceful shutdown, which also stops the embedded PostgreSQL. */

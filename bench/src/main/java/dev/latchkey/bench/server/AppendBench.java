@@ -47,9 +47,10 @@ class AppendBench {
     }
 
     private static final String INSERT = """
-            INSERT INTO bench_event_entry (global_index, event_identifier, aggregate_identifier, sequence_number,
-                type, time_stamp, payload_type, payload_revision, payload, meta_data)
-            VALUES (nextval('bench_event_entry_seq'), ?, ?, ?, 'Connection', ?, ?, NULL, ?, ?)""";
+        INSERT INTO bench_event_entry (global_index, event_identifier, aggregate_identifier, sequence_number,
+            type, time_stamp, payload_type, payload_revision, payload, meta_data)
+        VALUES (nextval('bench_event_entry_seq'), ?, ?, ?, 'Connection', ?, ?, NULL, ?, ?)\
+        """;
 
     private final CommandSender commands;
     private final JdbcTemplate jdbc;
@@ -62,7 +63,10 @@ class AppendBench {
     private final AtomicLong cursor = new AtomicLong();
 
     AppendBench(
-            CommandSender commands, JdbcTemplate jdbc, @Qualifier("eventSerializer") Serializer serializer, Clock clock) {
+            CommandSender commands,
+            JdbcTemplate jdbc,
+            @Qualifier("eventSerializer") Serializer serializer,
+            Clock clock) {
         this.commands = commands;
         this.jdbc = jdbc;
         this.serializer = serializer;
@@ -134,26 +138,28 @@ class AppendBench {
     private Operation operation(Kind kind, Owner owner) {
         Actor actor = new Actor("bench:append", owner.workspace());
         return switch (kind) {
-            case AXON_CREATE -> caller -> {
-                ConnectionId id = ConnectionId.random();
-                commands.send(
-                        new StartAuthorization(
-                                id,
-                                owner.workspace(),
-                                owner.application(),
-                                owner.provider(),
-                                owner.person(),
-                                Visibility.WORKSPACE,
-                                "Append",
-                                pending()),
-                        actor);
-                created.add(id);
-            };
-            case AXON_UPDATE -> caller -> {
-                ConnectionId id = created.get((int) (cursor.getAndIncrement() % created.size()));
-                commands.send(
-                        new RenameConnection(id, owner.person(), "Renamed " + renames.incrementAndGet()), actor);
-            };
+            case AXON_CREATE ->
+                caller -> {
+                    ConnectionId id = ConnectionId.random();
+                    commands.send(
+                            new StartAuthorization(
+                                    id,
+                                    owner.workspace(),
+                                    owner.application(),
+                                    owner.provider(),
+                                    owner.person(),
+                                    Visibility.WORKSPACE,
+                                    "Append",
+                                    pending()),
+                            actor);
+                    created.add(id);
+                };
+            case AXON_UPDATE ->
+                caller -> {
+                    ConnectionId id = created.get((int) (cursor.getAndIncrement() % created.size()));
+                    commands.send(
+                            new RenameConnection(id, owner.person(), "Renamed " + renames.incrementAndGet()), actor);
+                };
             case JDBC_CREATE -> {
                 Row row = row(
                         new AuthorizationStarted(
@@ -190,10 +196,14 @@ class AppendBench {
     private Row row(Object event, Owner owner) {
         SerializedObject<byte[]> payload = serializer.serialize(event, byte[].class);
         MetaData metaData = MetaData.from(Map.of(
-                AuditMetadata.ACTOR, "bench:append",
-                AuditMetadata.WORKSPACE_ID, owner.workspace().value(),
-                AuditMetadata.CORRELATION_ID, UUID.randomUUID().toString(),
-                "traceId", UUID.randomUUID().toString()));
+                AuditMetadata.ACTOR,
+                "bench:append",
+                AuditMetadata.WORKSPACE_ID,
+                owner.workspace().value(),
+                AuditMetadata.CORRELATION_ID,
+                UUID.randomUUID().toString(),
+                "traceId",
+                UUID.randomUUID().toString()));
         return new Row(
                 payload.getType().getName(),
                 payload.getData(),

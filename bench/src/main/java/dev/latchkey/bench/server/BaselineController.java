@@ -24,9 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
 class BaselineController {
 
     private static final String COLUMNS = """
-            connection_id, workspace_id, application_id, provider_name, name, handle, visibility,
-            owner_user_workspace_id, scopes, status, auth_failed_at, auth_failed_reason, created_at, updated_at,
-            access_token_key_id, access_token_ciphertext, access_token_expires_at, token_type""";
+        connection_id, workspace_id, application_id, provider_name, name, handle, visibility,
+        owner_user_workspace_id, scopes, status, auth_failed_at, auth_failed_reason, created_at, updated_at,
+        access_token_key_id, access_token_ciphertext, access_token_expires_at, token_type\
+        """;
 
     private final JdbcTemplate jdbc;
 

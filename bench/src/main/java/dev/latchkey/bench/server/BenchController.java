@@ -11,6 +11,8 @@ import dev.latchkey.domain.connection.UserWorkspaceId;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.query.connection.ConnectionViewProjection;
 import dev.latchkey.query.projection.ProjectionPositions;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -90,14 +92,9 @@ class BenchController {
             throws Exception {
         long start = System.nanoTime();
         List<ConnectionId> ids = seeder.seed(
-                owner(workspace, person, application, provider),
-                count,
-                Duration.ofSeconds(expiresInSeconds),
-                threads);
-        boolean caughtUp =
-                positions.awaitPosition(ConnectionViewProjection.PROCESSING_GROUP, events.head(), CATCH_UP);
-        return Map.of(
-                "connections", ids.size(), "caughtUp", caughtUp, "seconds", (System.nanoTime() - start) / 1e9);
+                owner(workspace, person, application, provider), count, Duration.ofSeconds(expiresInSeconds), threads);
+        boolean caughtUp = positions.awaitPosition(ConnectionViewProjection.PROCESSING_GROUP, events.head(), CATCH_UP);
+        return Map.of("connections", ids.size(), "caughtUp", caughtUp, "seconds", (System.nanoTime() - start) / 1e9);
     }
 
     @GetMapping("/due")
@@ -154,13 +151,18 @@ class BenchController {
         ConnectionId id = ConnectionId.of(connectionId);
         UserWorkspaceId owner = UserWorkspaceId.of(person);
         Actor actor = new Actor("bench:latency", WorkspaceId.of(workspace));
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Double> millis = new ArrayList<>();
+        List<Double> cpuMillis = new ArrayList<>();
         for (int i = 0; i < commands; i++) {
+            long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
+            // Axon's SimpleCommandBus handles the command on this thread: its CPU time is the command's
             this.commands.send(new RenameConnection(id, owner, "Latency " + System.nanoTime()), actor);
             millis.add((System.nanoTime() - start) / 1e6);
+            cpuMillis.add((threads.getCurrentThreadCpuTime() - cpu) / 1e6);
         }
-        return Map.of("millis", millis);
+        return Map.of("millis", millis, "cpuMillis", cpuMillis);
     }
 
     @PostMapping("/fill")
@@ -171,6 +173,7 @@ class BenchController {
             @RequestParam String application,
             @RequestParam String provider) {
         long start = System.nanoTime();
+        replay.stop(CATCH_UP); // the replays rebuild the view from these events: no need to project them live
         long added = events.fillTo(owner(workspace, person, application, provider), total);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("added", added);
@@ -180,8 +183,8 @@ class BenchController {
     }
 
     @PostMapping("/replay")
-    Map<String, Object> replay() {
-        return replay.replay(CATCH_UP);
+    Map<String, Object> replay(@RequestParam(defaultValue = "0") long last) {
+        return replay.replay(last, CATCH_UP);
     }
 
     @PostMapping("/read")

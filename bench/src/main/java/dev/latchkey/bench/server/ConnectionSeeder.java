@@ -101,9 +101,9 @@ class ConnectionSeeder {
         Secret access = AuthorizationSecrets.random256();
         Secret refresh = AuthorizationSecrets.random256();
         // the provider's whole answer is kept too (sealed): as large as a real one
-        Secret body = Secret.of("{\"access_token\":\"" + access.reveal() + "\",\"token_type\":\"Bearer\",\"expires_in\":"
-                + expiresIn.toSeconds() + ",\"refresh_token\":\"" + refresh.reveal() + "\",\"scope\":\"read write\"}");
-        return secrets.seal(
-                workspace, id, new TokenGrant(access, refresh, expiresIn, SCOPES, "Bearer", body), SCOPES);
+        Secret body = Secret.of("{\"access_token\":\"" + access.reveal()
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn.toSeconds() + ",\"refresh_token\":\""
+                + refresh.reveal() + "\",\"scope\":\"read write\"}");
+        return secrets.seal(workspace, id, new TokenGrant(access, refresh, expiresIn, SCOPES, "Bearer", body), SCOPES);
     }
 }

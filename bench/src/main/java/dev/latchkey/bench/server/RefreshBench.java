@@ -113,7 +113,8 @@ class RefreshBench {
         result.put("waitingMedian", median(waiting));
         result.put("waitingMax", waiting.stream().mapToInt(i -> i).max().orElse(0));
         result.put("activeWhileWaitingMedian", median(active));
-        result.put("activeWhileWaitingMax", active.stream().mapToInt(i -> i).max().orElse(0));
+        result.put(
+                "activeWhileWaitingMax", active.stream().mapToInt(i -> i).max().orElse(0));
         result.put("threadsAwaitingConnectionMax", maxAwaiting[0]);
         result.put("poolSize", dataSource.getMaximumPoolSize());
         return result;

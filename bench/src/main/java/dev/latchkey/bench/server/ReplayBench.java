@@ -4,8 +4,10 @@ import dev.latchkey.query.connection.ConnectionViewProjection;
 import dev.latchkey.query.projection.ProjectionPositions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -34,17 +36,36 @@ class ReplayBench {
         this.jdbc = jdbc;
     }
 
-    Map<String, Object> replay(Duration timeout) {
+    private StreamingEventProcessor processor() {
         String group = ConnectionViewProjection.PROCESSING_GROUP;
-        StreamingEventProcessor processor = processing
+        return processing
                 .eventProcessorByProcessingGroup(group, StreamingEventProcessor.class)
                 .orElseThrow(() -> new IllegalStateException("no streaming processor for " + group));
+    }
+
+    /** Stops the view's processor (after it has caught up), e.g. while the store is filled for a replay. */
+    void stop(Duration timeout) {
+        StreamingEventProcessor processor = processor();
+        if (processor.isRunning()) {
+            positions.awaitPosition(ConnectionViewProjection.PROCESSING_GROUP, events.head(), timeout);
+            processor.shutDown();
+        }
+    }
+
+    /**
+     * @param last replay only the last this many events (a warm-up of the same code), or all of them when 0 or less
+     */
+    Map<String, Object> replay(long last, Duration timeout) {
+        String group = ConnectionViewProjection.PROCESSING_GROUP;
+        StreamingEventProcessor processor = processor();
         long head = events.head();
-        long count = events.count();
-        // wait until the view is caught up, so the replay starts from a quiet processor
-        positions.awaitPosition(group, head, timeout);
-        processor.shutDown();
-        processor.resetTokens();
+        long count = last > 0 ? Math.min(last, events.count()) : events.count();
+        stop(timeout); // a replay starts from a quiet processor
+        if (last > 0) {
+            processor.resetTokens(GapAwareTrackingToken.newInstance(Math.max(0, head - count), List.of()));
+        } else {
+            processor.resetTokens();
+        }
         long start = System.nanoTime();
         processor.start();
         boolean done = positions.awaitPosition(group, head, timeout);

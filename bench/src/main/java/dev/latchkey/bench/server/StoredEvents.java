@@ -43,9 +43,10 @@ import org.springframework.stereotype.Component;
 class StoredEvents {
 
     private static final String INSERT = """
-            INSERT INTO domain_event_entry (global_index, event_identifier, aggregate_identifier, sequence_number,
-                type, time_stamp, payload_type, payload_revision, payload, meta_data)
-            VALUES (nextval('domain_event_entry_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+        INSERT INTO domain_event_entry (global_index, event_identifier, aggregate_identifier, sequence_number,
+            type, time_stamp, payload_type, payload_revision, payload, meta_data)
+        VALUES (nextval('domain_event_entry_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?)\
+        """;
 
     private static final int CHUNK = 10_000;
 
@@ -93,10 +94,14 @@ class StoredEvents {
 
     private List<Event> historyOf(Owner owner, ConnectionId id, int events) {
         MetaData metaData = MetaData.from(Map.of(
-                AuditMetadata.ACTOR, "bench:seed",
-                AuditMetadata.WORKSPACE_ID, owner.workspace().value(),
-                AuditMetadata.CORRELATION_ID, UUID.randomUUID().toString(),
-                "traceId", UUID.randomUUID().toString()));
+                AuditMetadata.ACTOR,
+                "bench:seed",
+                AuditMetadata.WORKSPACE_ID,
+                owner.workspace().value(),
+                AuditMetadata.CORRELATION_ID,
+                UUID.randomUUID().toString(),
+                "traceId",
+                UUID.randomUUID().toString()));
         String state = AuthorizationSecrets.digest(UUID.randomUUID().toString());
         TokenSet tokens = seeder.tokens(owner.workspace(), id, Duration.ofDays(30));
         List<Event> history = new ArrayList<>(events);
@@ -188,9 +193,10 @@ class StoredEvents {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false); // PostgreSQL streams with a fetch size only inside a transaction
             try (PreparedStatement ps = connection.prepareStatement("""
-                    SELECT global_index, event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
-                        payload_type, payload_revision, payload, meta_data
-                    FROM domain_event_entry ORDER BY global_index""")) {
+                SELECT global_index, event_identifier, aggregate_identifier, sequence_number, type, time_stamp,
+                    payload_type, payload_revision, payload, meta_data
+                FROM domain_event_entry ORDER BY global_index\
+                """)) {
                 ps.setFetchSize(1000);
                 long read = 0;
                 long fields = 0;
