@@ -1,0 +1,250 @@
+package dev.latchkey.app.faults;
+
+import static dev.latchkey.app.TestMessages.asCommand;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.latchkey.app.FreePort;
+import dev.latchkey.app.LatchkeyApplication;
+import dev.latchkey.app.LatchkeySpringTest;
+import dev.latchkey.app.replay.EventFixtures;
+import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.domain.connection.RenameConnection;
+import dev.latchkey.domain.connection.WorkspaceId;
+import dev.latchkey.query.connection.ConnectionViewProjection;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/**
+ * PostgreSQL stops in the middle of a stream of commands and starts again. Every command either succeeded and its
+ * event is stored, or failed and its caller got an exception and nothing is stored; the event processors resume
+ * by themselves and apply every event exactly once. The application runs in a context of its own, on a PostgreSQL
+ * of its own (the one extra this test starts, stopped and started on the same port and directory).
+ */
+class DatabaseOutageTest {
+
+    private static final Logger log = LoggerFactory.getLogger(DatabaseOutageTest.class);
+    private static final String DATABASE = "latchkey_faults";
+
+    @TempDir
+    Path dataDirectory;
+
+    private final int port = FreePort.find();
+    private EmbeddedPostgres postgres;
+    private ConfigurableApplicationContext app;
+
+    record Attempt(ConnectionId connection, String name, boolean succeeded, String failure) {}
+
+    @Test
+    void commandsDuringAnOutageFailLoudlyAndProcessorsResumeWithNothingLostOrAppliedTwice() throws Exception {
+        postgres = startPostgres();
+        createDatabaseAndProbeSchema();
+        app = startApplication();
+        CommandGateway commands = app.getBean(CommandGateway.class);
+        JdbcTemplate jdbc = app.getBean(JdbcTemplate.class);
+        EventFixtures fixtures = new EventFixtures(
+                commands, app.getBean(EventStore.class), app.getBean(PlatformTransactionManager.class));
+        WorkspaceId workspace = WorkspaceId.of("ws-faults");
+        List<ConnectionId> connections =
+                List.of(fixtures.activeConnection(workspace), fixtures.activeConnection(workspace));
+
+        List<Attempt> attempts = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean streaming = new AtomicBoolean(true);
+        ExecutorService sender = Executors.newSingleThreadExecutor();
+        Future<?> stream = sender.submit(() -> {
+            for (int n = 0; streaming.get(); n++) {
+                ConnectionId connection = connections.get(n % connections.size());
+                String name = "name-" + n;
+                try {
+                    commands.sendAndWait(asCommand(
+                            new RenameConnection(connection, EventFixtures.OWNER, name),
+                            "member-1",
+                            workspace.value()));
+                    attempts.add(new Attempt(connection, name, true, null));
+                } catch (RuntimeException e) {
+                    attempts.add(
+                            new Attempt(connection, name, false, e.getClass().getSimpleName()));
+                }
+            }
+        });
+        try {
+            await().atMost(Duration.ofMinutes(1)).until(() -> succeeded(attempts) >= 20);
+            postgres.close(); // pg_ctl stop -m fast: sessions are cut off mid-transaction
+            log.info("PostgreSQL stopped after {} commands", attempts.size());
+            await().atMost(Duration.ofMinutes(1)).until(() -> failed(attempts) >= 3);
+            postgres = startPostgres();
+            int failedDuringOutage = failed(attempts);
+            log.info("PostgreSQL started again after {} failed commands", failedDuringOutage);
+            await().atMost(Duration.ofMinutes(2)).until(() -> succeededAfterLastFailure(attempts) >= 20);
+        } finally {
+            streaming.set(false);
+            stream.get();
+            sender.shutdown();
+        }
+
+        List<Attempt> all = List.copyOf(attempts);
+        log.info(
+                "{} commands: {} succeeded, {} failed ({})",
+                all.size(),
+                succeeded(all),
+                failed(all),
+                all.stream()
+                        .filter(a -> !a.succeeded())
+                        .map(Attempt::failure)
+                        .distinct()
+                        .toList());
+        assertThat(failed(all)).isGreaterThanOrEqualTo(3);
+
+        // told so: a command that failed left no event; nothing lost: one that succeeded left exactly one
+        Map<String, Long> stored = jdbc
+                .queryForList(
+                        "select convert_from(payload, 'UTF8')::jsonb ->> 'name' from domain_event_entry"
+                                + " where payload_type = 'dev.latchkey.domain.connection.ConnectionRenamed'",
+                        String.class)
+                .stream()
+                .collect(Collectors.groupingBy(name -> name, Collectors.counting()));
+        for (Attempt attempt : all) {
+            assertThat(stored.getOrDefault(attempt.name(), 0L))
+                    .as("%s, which %s", attempt.name(), attempt.succeeded() ? "succeeded" : "failed")
+                    .isEqualTo(attempt.succeeded() ? 1L : 0L);
+        }
+
+        // the processors resumed by themselves: every event applied once, the view as the events say
+        long events = jdbc.queryForObject("select count(*) from domain_event_entry", Long.class);
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> jdbc.queryForObject("select count(*) from probe.applied", Long.class) >= events);
+        assertThat(jdbc.queryForObject("select count(*) from probe.applied", Long.class))
+                .as("applied once each")
+                .isEqualTo(events);
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from domain_event_entry e"
+                                + " where exists (select 1 from probe.applied a where a.event_identifier = e.event_identifier)",
+                        Long.class))
+                .as("every stored event applied")
+                .isEqualTo(events);
+        for (ConnectionId connection : connections) {
+            String lastName = all.stream()
+                    .filter(a -> a.succeeded() && a.connection().equals(connection))
+                    .reduce((first, second) -> second)
+                    .orElseThrow()
+                    .name();
+            long lastSequence = jdbc.queryForObject(
+                    "select max(sequence_number) from domain_event_entry where aggregate_identifier = ?",
+                    Long.class,
+                    connection.value());
+            await().atMost(Duration.ofMinutes(1))
+                    .untilAsserted(() -> assertThat(jdbc.queryForMap(
+                                    "select name, last_sequence from connection_view where connection_id = ?",
+                                    connection.value()))
+                            .containsEntry("name", lastName)
+                            .containsEntry("last_sequence", lastSequence));
+        }
+        assertThat(app.getBean(org.axonframework.config.EventProcessingConfiguration.class)
+                        .eventProcessor(ConnectionViewProjection.PROCESSING_GROUP)
+                        .orElseThrow()
+                        .isRunning())
+                .isTrue();
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        if (app != null) {
+            app.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static int succeeded(List<Attempt> attempts) {
+        synchronized (attempts) {
+            return (int) attempts.stream().filter(Attempt::succeeded).count();
+        }
+    }
+
+    private static int failed(List<Attempt> attempts) {
+        synchronized (attempts) {
+            return (int) attempts.stream().filter(a -> !a.succeeded()).count();
+        }
+    }
+
+    private static int succeededAfterLastFailure(List<Attempt> attempts) {
+        synchronized (attempts) {
+            int count = 0;
+            for (int i = attempts.size() - 1; i >= 0 && attempts.get(i).succeeded(); i--) {
+                count++;
+            }
+            return count;
+        }
+    }
+
+    /** Same port and directory every time, so the application's pool finds it again. */
+    private EmbeddedPostgres startPostgres() throws IOException {
+        return EmbeddedPostgres.builder()
+                .setPort(port)
+                .setDataDirectory(dataDirectory)
+                .setCleanDataDirectory(false)
+                .start();
+    }
+
+    private void createDatabaseAndProbeSchema() throws SQLException {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.execute("create database " + DATABASE);
+        }
+        try (Connection connection = postgres.getDatabase("postgres", DATABASE).getConnection();
+                Statement statement = connection.createStatement()) {
+            // outside the schema Flyway owns; no key on purpose: a second application is a second row
+            statement.execute("create schema probe");
+            statement.execute("create table probe.applied (event_identifier varchar(255) not null)");
+        }
+    }
+
+    private ConfigurableApplicationContext startApplication() {
+        return new SpringApplicationBuilder(LatchkeyApplication.class)
+                .initializers(context -> ((GenericApplicationContext) context)
+                        .registerBean(
+                                AppliedEvents.class,
+                                () -> new AppliedEvents(
+                                        ((GenericApplicationContext) context).getBean(JdbcTemplate.class))))
+                .run(
+                        "--spring.datasource.url=jdbc:postgresql://localhost:" + port + "/" + DATABASE,
+                        "--spring.datasource.username=postgres",
+                        // fail fast while the database is away, rather than hold each command for 30 s
+                        "--spring.datasource.hikari.connection-timeout=1500",
+                        "--spring.datasource.hikari.validation-timeout=1000",
+                        "--latchkey.master-keys=" + LatchkeySpringTest.TEST_MASTER_KEYS,
+                        "--latchkey.jwt-secret=" + LatchkeySpringTest.TEST_JWT_SECRET,
+                        "--server.port=0",
+                        "--axon.eventhandling.processors." + AppliedEvents.PROCESSING_GROUP + ".mode=pooled",
+                        "--axon.eventhandling.processors." + AppliedEvents.PROCESSING_GROUP
+                                + ".initial-segment-count=1");
+    }
+}
