@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -38,7 +39,14 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
  * Every error of {@code /v1/**} as problem+json with a stable type. Messages are ours, written for the caller;
  * exception messages from libraries never reach a response (they may quote input or provider bodies).
  */
-@RestControllerAdvice(basePackages = "dev.latchkey.app.web")
+@RestControllerAdvice(
+        basePackages = {
+            "dev.latchkey.app.web",
+            "dev.latchkey.app.audit",
+            "dev.latchkey.app.crypto",
+            "dev.latchkey.app.replay"
+        })
+@Order // after the advices that map one controller's own exceptions
 class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
