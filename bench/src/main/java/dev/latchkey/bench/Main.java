@@ -139,17 +139,26 @@ public final class Main {
     private void run() throws Exception {
         describeMachine();
         try (StubProvider provider = StubProvider.start(Duration.ofMillis(100))) {
-            progress("starting Latchkey (embedded PostgreSQL, fresh data directory)");
+            progress(
+                    externalDatabase()
+                            ? "starting Latchkey (external PostgreSQL)"
+                            : "starting Latchkey (embedded PostgreSQL, fresh data directory)");
             double coldStart;
             long rss = -1;
             try (ServerProcess server = ServerProcess.start(work.resolve("server-1.log"), port, environment)) {
                 coldStart = server.readySeconds();
                 report.detail(f(
-                        "6 first start (creates the PostgreSQL cluster): ready after %.2f s; Spring logged %s s",
+                        "6 first start (the embedded default creates its PostgreSQL cluster): ready after %.2f s;"
+                                + " Spring logged %s s",
                         coldStart, server.springStartedSeconds()));
                 Calls calls = new Calls(server.baseUrl());
-                report.machine("PostgreSQL "
-                        + calls.bench("GET", "/store").path("postgres").asText() + " (embedded)");
+                JsonNode store = calls.bench("GET", "/store");
+                if (store.path("events").asLong() > 0) {
+                    throw new IllegalStateException("the database already holds " + store.path("events")
+                            + " events: the benchmarks need an empty one");
+                }
+                report.machine("PostgreSQL " + store.path("postgres").asText()
+                        + (externalDatabase() ? " (external, SPRING_DATASOURCE_URL)" : " (embedded)"));
                 install(calls, provider);
 
                 guard("1", () -> listBenchmark(server, calls));
@@ -163,10 +172,10 @@ public final class Main {
                 guard("3", () -> appendBenchmark(calls));
                 guard("5", () -> latencyBenchmark(calls));
                 guard("4", () -> replayBenchmark(calls));
-                JsonNode store = calls.bench("GET", "/store");
+                JsonNode end = calls.bench("GET", "/store");
                 report.detail(f(
                         "event store at the end: %d events, %d snapshots",
-                        store.path("events").asLong(), store.path("snapshots").asLong()));
+                        end.path("events").asLong(), end.path("snapshots").asLong()));
             }
             restartBenchmark(coldStart, rss);
         }
@@ -356,8 +365,8 @@ public final class Main {
                         "%s (rate %s, no connection held %s)",
                         Report.met(rate >= 150 && noneHeld), Report.met(rate >= 150), Report.met(noneHeld)));
         report.detail(f(
-                "2 refreshes/s %s; the stub answered %d token requests in all",
-                Stats.list(rates, "%.1f"), provider.answered()));
+                "2 refreshes/s %s; the stub answered %d token requests in all, at most %d at once",
+                Stats.list(rates, "%.1f"), provider.answered(), provider.mostAtOnce()));
     }
 
     /** @return how long it took */
@@ -513,6 +522,22 @@ public final class Main {
                     Stats.list(size.getValue(), "%.1f"),
                     Stats.list(cpuMedians.get(size.getKey()), "%.1f")));
         }
+        List<Double> lag = numbers(calls.bench(
+                        "POST",
+                        "/view-lag",
+                        "connectionId",
+                        connections.get(smallest),
+                        "commands",
+                        10,
+                        "workspace",
+                        STORE_WORKSPACE,
+                        "person",
+                        PERSON)
+                .path("millis"));
+        report.detail(f(
+                "5 after a command returns, the connection view applied its event %.0f ms later (median of 10, one"
+                        + " command at a time): the wait of every read-your-writes call",
+                median(lag)));
         int largest = plan.historySizes()[plan.historySizes().length - 1];
         report.detail(f(
                 "5 each prior event adds %.0f µs of latency and %.0f µs of CPU (from %d to %d events)",
@@ -612,7 +637,8 @@ public final class Main {
         double warm = median(ready);
         report.line(
                 "6",
-                "start to ready (`/actuator/health` 200), embedded PostgreSQL",
+                "start to ready (`/actuator/health` 200), " + (externalDatabase() ? "external" : "embedded")
+                        + " PostgreSQL",
                 f("%.1f s (restart, median of %d); first start %.1f s", warm, ready.size(), coldStart),
                 "—",
                 "—",
@@ -708,6 +734,11 @@ public final class Main {
                 System.getProperty("os.name") + " " + System.getProperty("os.version")));
         report.machine("load average at the start " + loadAverage());
         report.machine(plan.quick() ? "QUICK RUN (harness check, not for publishing)" : "full run");
+    }
+
+    private static boolean externalDatabase() {
+        String url = System.getenv("SPRING_DATASOURCE_URL");
+        return url != null && !url.isBlank();
     }
 
     private static String loadAverage() {

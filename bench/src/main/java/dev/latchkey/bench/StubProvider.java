@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,12 +20,16 @@ final class StubProvider implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final AtomicLong answered = new AtomicLong();
+    private final AtomicInteger handling = new AtomicInteger();
+    private final AtomicInteger mostAtOnce = new AtomicInteger();
 
     private StubProvider(Duration delay) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
         threads = Executors.newFixedThreadPool(64);
         server.setExecutor(threads);
         server.createContext("/token", exchange -> {
+            int now = handling.incrementAndGet();
+            mostAtOnce.accumulateAndGet(now, Math::max);
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
                 Thread.sleep(delay.toMillis());
@@ -38,6 +43,8 @@ final class StubProvider implements AutoCloseable {
                 exchange.getResponseBody().write(body);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } finally {
+                handling.decrementAndGet();
             }
         });
         server.start();
@@ -53,6 +60,11 @@ final class StubProvider implements AutoCloseable {
 
     long answered() {
         return answered.get();
+    }
+
+    /** The most token requests the stub was answering at one moment. */
+    int mostAtOnce() {
+        return mostAtOnce.get();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.latchkey.bench.server;
 
+import dev.latchkey.app.connection.CommandSender;
 import dev.latchkey.domain.provider.ProviderExchange;
+import dev.latchkey.query.projection.ProjectionPositions;
 import java.time.Clock;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -39,7 +41,18 @@ public class BenchConfiguration {
         return http.build();
     }
 
-    /** Replaces the application's clock (Axon's too: the aggregates read it) and wraps the provider port. */
+    /** Where the wrapped command sender and projection positions add up their times. */
+    static final PhaseTimes PHASES = new PhaseTimes();
+
+    @Bean
+    PhaseTimes phaseTimes() {
+        return PHASES;
+    }
+
+    /**
+     * Replaces the application's clock (Axon's too: the aggregates read it) and wraps the provider port, the command
+     * sender and the projection positions to time them.
+     */
     @Bean
     static BeanPostProcessor benchInstruments() {
         return new BeanPostProcessor() {
@@ -52,6 +65,12 @@ public class BenchConfiguration {
                 }
                 if (bean instanceof ProviderExchange exchange && !(bean instanceof ExchangeProbe)) {
                     return new ExchangeProbe(exchange);
+                }
+                if (bean instanceof CommandSender commands && !(bean instanceof TimedCommandSender)) {
+                    return new TimedCommandSender(commands, PHASES);
+                }
+                if (bean instanceof ProjectionPositions positions && !(bean instanceof TimedProjectionPositions)) {
+                    return new TimedProjectionPositions(positions, PHASES);
                 }
                 return bean;
             }

@@ -165,6 +165,28 @@ class BenchController {
         return Map.of("millis", millis, "cpuMillis", cpuMillis);
     }
 
+    /**
+     * How long after a command returns the connection view has applied its event: the wait every read-your-writes
+     * caller pays (a rename each time, one at a time, on a quiet system).
+     */
+    @PostMapping("/view-lag")
+    Map<String, Object> viewLag(
+            @RequestParam String connectionId,
+            @RequestParam int commands,
+            @RequestParam String workspace,
+            @RequestParam String person) {
+        ConnectionId id = ConnectionId.of(connectionId);
+        Actor actor = new Actor("bench:lag", WorkspaceId.of(workspace));
+        List<Double> millis = new ArrayList<>();
+        for (int i = 0; i < commands; i++) {
+            this.commands.send(new RenameConnection(id, UserWorkspaceId.of(person), "Lag " + System.nanoTime()), actor);
+            long start = System.nanoTime();
+            positions.awaitPosition(ConnectionViewProjection.PROCESSING_GROUP, events.head(), CATCH_UP);
+            millis.add((System.nanoTime() - start) / 1e6);
+        }
+        return Map.of("millis", millis);
+    }
+
     @PostMapping("/fill")
     Map<String, Object> fill(
             @RequestParam long total,

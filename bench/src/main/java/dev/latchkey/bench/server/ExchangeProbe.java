@@ -24,6 +24,7 @@ final class ExchangeProbe implements ProviderExchange, AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final LongAdder exchanges = new LongAdder();
     private final LongAdder enteredHoldingDatabase = new LongAdder();
+    private final LongAdder nanosInExchange = new LongAdder();
 
     ExchangeProbe(ProviderExchange delegate) {
         this.delegate = delegate;
@@ -41,12 +42,19 @@ final class ExchangeProbe implements ProviderExchange, AutoCloseable {
         return enteredHoldingDatabase.sum();
     }
 
+    /** The mean time a token exchange took, provider and HTTP client included. */
+    double meanExchangeMillis() {
+        long count = exchanges.sum();
+        return count == 0 ? 0 : nanosInExchange.sum() / 1e6 / count;
+    }
+
     void reset() {
         exchanges.reset();
         enteredHoldingDatabase.reset();
+        nanosInExchange.reset();
     }
 
-    private void enter() {
+    private long enter() {
         exchanges.increment();
         if (TransactionSynchronizationManager.isActualTransactionActive()
                 || !TransactionSynchronizationManager.getResourceMap().isEmpty()
@@ -54,25 +62,31 @@ final class ExchangeProbe implements ProviderExchange, AutoCloseable {
             enteredHoldingDatabase.increment();
         }
         inFlight.incrementAndGet();
+        return System.nanoTime();
+    }
+
+    private void leave(long entered) {
+        nanosInExchange.add(System.nanoTime() - entered);
+        inFlight.decrementAndGet();
     }
 
     @Override
     public ExchangeResult refresh(ProviderClient client, Secret refreshToken, List<String> scopes) {
-        enter();
+        long entered = enter();
         try {
             return delegate.refresh(client, refreshToken, scopes);
         } finally {
-            inFlight.decrementAndGet();
+            leave(entered);
         }
     }
 
     @Override
     public ExchangeResult exchangeCode(ProviderClient client, Secret code, Secret codeVerifier) {
-        enter();
+        long entered = enter();
         try {
             return delegate.exchangeCode(client, code, codeVerifier);
         } finally {
-            inFlight.decrementAndGet();
+            leave(entered);
         }
     }
 

@@ -34,6 +34,7 @@ class RefreshBench {
     private final ExchangeProbe probe;
     private final HikariDataSource dataSource;
     private final Duration refreshAhead;
+    private final PhaseTimes phases;
 
     RefreshBench(
             ScheduledRefresh scheduledRefresh,
@@ -41,8 +42,10 @@ class RefreshBench {
             Clock clock,
             ProviderExchange exchange,
             DataSource dataSource,
-            LatchkeyProperties properties)
+            LatchkeyProperties properties,
+            PhaseTimes phases)
             throws Exception {
+        this.phases = phases;
         this.scheduledRefresh = scheduledRefresh;
         this.connections = connections;
         this.clock = (ShiftableClock) clock;
@@ -65,6 +68,7 @@ class RefreshBench {
         int dueBefore = due();
         HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
         probe.reset();
+        phases.reset();
         List<int[]> samples = Collections.synchronizedList(new ArrayList<>());
         int[] maxAwaiting = {0};
         Thread sampler = new Thread(
@@ -105,6 +109,8 @@ class RefreshBench {
         result.put("found", found);
         result.put("exchanges", probe.exchanges());
         result.put("exchangesEnteredHoldingDatabase", probe.enteredHoldingDatabase());
+        result.put("exchangeMillisMean", probe.meanExchangeMillis());
+        result.put("phases", phases.summary());
         result.put("seconds", seconds);
         result.put("perSecond", probe.exchanges() / seconds);
         result.put("dueAfter", due());

@@ -83,7 +83,11 @@ class StoredEvents {
         while ((missing = total - count()) > 0) {
             List<Event> chunk = new ArrayList<>();
             while (chunk.size() < CHUNK && chunk.size() < missing) {
-                int size = (int) Math.min(10, missing - chunk.size());
+                long left = missing - chunk.size();
+                int size = (int) Math.min(10, left);
+                if (left - size > 0 && left - size < 3) {
+                    size = (int) (left - 3); // a history has at least 3 events: leave the last one that many
+                }
                 chunk.addAll(historyOf(owner, ConnectionId.random(), Math.max(size, 3)));
             }
             insert(chunk);
