@@ -147,7 +147,11 @@ class BenchController {
             @RequestParam String connectionId,
             @RequestParam int commands,
             @RequestParam String workspace,
-            @RequestParam String person) {
+            @RequestParam String person,
+            @RequestParam(defaultValue = "false") boolean awaitSnapshot)
+            throws InterruptedException {
+        long snapshotsBefore = events.snapshots();
+        long snapshotterCpuBefore = snapshotterCpuNanos();
         ConnectionId id = ConnectionId.of(connectionId);
         UserWorkspaceId owner = UserWorkspaceId.of(person);
         Actor actor = new Actor("bench:latency", WorkspaceId.of(workspace));
@@ -162,7 +166,32 @@ class BenchController {
             millis.add((System.nanoTime() - start) / 1e6);
             cpuMillis.add((threads.getCurrentThreadCpuTime() - cpu) / 1e6);
         }
-        return Map.of("millis", millis, "cpuMillis", cpuMillis);
+        // a snapshot is taken after the command, on the snapshotter's threads: give it time to land
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (awaitSnapshot && events.snapshots() == snapshotsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return Map.of(
+                "millis",
+                millis,
+                "cpuMillis",
+                cpuMillis,
+                "snapshotsTaken",
+                events.snapshots() - snapshotsBefore,
+                "snapshotterCpuMillis",
+                (snapshotterCpuNanos() - snapshotterCpuBefore) / 1e6);
+    }
+
+    /** CPU time of main's snapshot threads ({@code snapshotter-N}), alive or not yet started. */
+    private static long snapshotterCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (java.lang.management.ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (thread != null && thread.getThreadName().startsWith("snapshotter-")) {
+                total += Math.max(0, threads.getThreadCpuTime(thread.getThreadId()));
+            }
+        }
+        return total;
     }
 
     /**
