@@ -1,6 +1,6 @@
 package dev.latchkey.app.security;
 
-import dev.latchkey.app.web.ProblemResponses;
+import dev.latchkey.app.problem.ProblemResponses;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;

@@ -16,6 +16,7 @@ import dev.latchkey.domain.connection.ConnectionEvent;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionRenamed;
 import dev.latchkey.domain.connection.ConnectionRevoked;
+import dev.latchkey.domain.connection.RevocationStarted;
 import dev.latchkey.domain.connection.FailureKind;
 import dev.latchkey.domain.connection.PendingAuthorization;
 import dev.latchkey.domain.connection.ReconnectStarted;
@@ -61,6 +62,7 @@ class AuditPayloadsTest {
             new ConnectionAuthFailed(ID, "invalid_grant", AT),
             new ConnectionRenamed(ID, "Linear (work)"),
             new VisibilityChanged(ID, Visibility.WORKSPACE),
+            new RevocationStarted(ID),
             new ConnectionRevoked(ID, RevocationOutcome.REVOKED, RevocationOutcome.UNSUPPORTED));
 
     private final AuditPayloads payloads = new AuditPayloads();

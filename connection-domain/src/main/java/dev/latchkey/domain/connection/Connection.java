@@ -26,12 +26,14 @@ import org.axonframework.serialization.Revision;
  * <p>Snapshots serialize these fields as they are: change a field, bump the {@link Revision}, and older snapshots are
  * ignored (the aggregate is sourced from its events again).
  */
-@Revision("1")
+@Revision("2")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class Connection {
 
-    static final int MAX_NAME = 200;
-    static final int MAX_REASON = 1000;
+    /** The longest connection name, and the longest failure reason kept (API.md's text limits). */
+    public static final int MAX_NAME = 200;
+
+    public static final int MAX_REASON = 1000;
 
     @AggregateIdentifier
     private ConnectionId connectionId;
@@ -58,6 +60,8 @@ public class Connection {
     private long refreshDecidedAt = -1;
     private Instant refreshLeaseExpiresAt;
     private Instant retryAfter;
+    /** Sequence number of the RevocationStarted whose outcome is outstanding, or -1. */
+    private long revocationDecidedAt = -1;
 
     protected Connection() {
         // for Axon
@@ -119,6 +123,9 @@ public class Connection {
         Instant now = now();
         if (status != ConnectionStatus.ACTIVE) {
             return new RefreshDecision.NotRefreshable(status, "the connection is " + status.wire());
+        }
+        if (revocationDecidedAt >= 0) {
+            return new RefreshDecision.NotRefreshable(status, "the connection is being disconnected");
         }
         if (tokens.refreshToken() == null) {
             return new RefreshDecision.NotRefreshable(status, "the provider issued no refresh token");
@@ -206,10 +213,26 @@ public class Connection {
     }
 
     @CommandHandler
-    public void handle(Revoke command) {
+    public RevocationDecision handle(Revoke command) {
         requireNotRevoked();
         if (command.requestedBy() != null) {
             requireOwnerOfPrivate(command.requestedBy(), "disconnect");
+        }
+        apply(new RevocationStarted(connectionId));
+        return new RevocationDecision(
+                revocationDecidedAt,
+                tokens == null ? null : tokens.refreshToken(),
+                tokens == null ? null : tokens.accessToken());
+    }
+
+    @CommandHandler
+    public void handle(RecordRevocation command) {
+        requireNotRevoked();
+        if (command.decidedAt() != revocationDecidedAt) {
+            throw new StaleOutcomeException("no revocation was decided at " + command.decidedAt());
+        }
+        if (tokensRecordedAt > command.decidedAt()) {
+            throw new StaleOutcomeException("tokens were recorded after the revocation was decided");
         }
         apply(new ConnectionRevoked(connectionId, command.refreshToken(), command.accessToken()));
     }
@@ -357,11 +380,17 @@ public class Connection {
     }
 
     @EventSourcingHandler
+    void on(RevocationStarted event, @SequenceNumber long sequence) {
+        revocationDecidedAt = sequence;
+    }
+
+    @EventSourcingHandler
     void on(ConnectionRevoked event) {
         status = ConnectionStatus.REVOKED;
         pending = null;
         tokens = null;
         refreshLeaseExpiresAt = null;
+        revocationDecidedAt = -1;
     }
 
     private void releaseLeaseOf(long decidedAt) {

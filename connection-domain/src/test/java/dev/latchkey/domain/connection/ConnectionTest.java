@@ -462,21 +462,79 @@ class ConnectionTest {
     class Revoking {
 
         @Test
-        void revokeRecordsWhatTheProviderAnswered() {
+        void revokeDecidesFirstAndAnswersTheSealedTokensToRevoke() {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
-                    .when(new Revoke(ID, ALICE, RevocationOutcome.REVOKED, RevocationOutcome.FAILED))
+                    .when(new Revoke(ID, ALICE))
+                    .expectEvents(new RevocationStarted(ID))
+                    .expectResultMessagePayload(new RevocationDecision(3, REFRESH_1, ACCESS_1));
+        }
+
+        @Test
+        void recordRevocationRecordsWhatTheProviderAnswered() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RevocationStarted(ID))
+                    .when(new RecordRevocation(ID, 3, RevocationOutcome.REVOKED, RevocationOutcome.FAILED))
                     .expectEvents(new ConnectionRevoked(ID, RevocationOutcome.REVOKED, RevocationOutcome.FAILED));
+        }
+
+        @Test
+        void aPendingConnectionHasNoTokensToRevoke() {
+            given(started(Visibility.USER))
+                    .when(new Revoke(ID, ALICE))
+                    .expectEvents(new RevocationStarted(ID))
+                    .expectResultMessagePayload(new RevocationDecision(1, null, null));
         }
 
         @Test
         void anotherMemberCannotRevokeAPrivateConnectionButTheSystemCan() {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
-                    .when(new Revoke(ID, BOB, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED))
-                    .expectException(NotPermittedException.class);
+                    .when(new Revoke(ID, BOB))
+                    .expectException(NotPermittedException.class)
+                    .expectNoEvents();
             given(active(Visibility.USER, t0.plusSeconds(3600)))
-                    .when(new Revoke(ID, null, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED))
-                    .expectEvents(
-                            new ConnectionRevoked(ID, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED));
+                    .when(new Revoke(ID, null))
+                    .expectEvents(new RevocationStarted(ID));
+        }
+
+        @Test
+        void noRefreshIsDecidedOnceADisconnectIsDecided() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RevocationStarted(ID))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(
+                            Matchers.predicate(decision -> decision instanceof RefreshDecision.NotRefreshable));
+        }
+
+        @Test
+        void aRevocationOutcomeIsRefusedWhenTokensWereRecordedAfterItsDecision() {
+            // a refresh decided before the disconnect lands after it: those new tokens were not revoked yet
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new RevocationStarted(ID),
+                            new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
+                    .when(new RecordRevocation(ID, 4, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED))
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void aRevocationOutcomeAnswersOnlyTheLatestDecision() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RevocationStarted(ID), new RevocationStarted(ID))
+                    .when(new RecordRevocation(ID, 3, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED))
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void aDisconnectThatWasNeverRecordedCanBeDecidedAgain() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RevocationStarted(ID))
+                    .when(new Revoke(ID, ALICE))
+                    .expectEvents(new RevocationStarted(ID))
+                    .expectResultMessagePayload(new RevocationDecision(4, REFRESH_1, ACCESS_1));
         }
 
         @Test
@@ -500,7 +558,8 @@ class ConnectionTest {
                     new ReportAuthFailure(ID, "401", null),
                     new RenameConnection(ID, ALICE, "New name"),
                     new ChangeVisibility(ID, ALICE, Visibility.WORKSPACE),
-                    new Revoke(ID, ALICE, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED));
+                    new Revoke(ID, ALICE),
+                    new RecordRevocation(ID, 3, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED));
             for (Object command : commands) {
                 given(history)
                         .when(command)

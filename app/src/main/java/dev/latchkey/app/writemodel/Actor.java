@@ -1,4 +1,4 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.writemodel;
 
 import dev.latchkey.domain.audit.AuditMetadata;
 import dev.latchkey.domain.connection.WorkspaceId;

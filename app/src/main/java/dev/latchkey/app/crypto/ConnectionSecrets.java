@@ -1,4 +1,4 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.crypto;
 
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.TokenSet;

@@ -1,5 +1,6 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.authorization;
 
+import dev.latchkey.app.crypto.ConnectionSecrets;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.PendingAuthorization;
 import dev.latchkey.domain.connection.WorkspaceId;

@@ -1,4 +1,4 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.flow;
 
 import java.time.Instant;
 

@@ -1,7 +1,6 @@
-package dev.latchkey.app.browser;
+package dev.latchkey.app.authorization;
 
-import dev.latchkey.app.connection.AuthorizationSecrets;
-import dev.latchkey.app.connection.ConnectionSecrets;
+import dev.latchkey.app.crypto.ConnectionSecrets;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Sealed;
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -98,6 +98,7 @@ public class AuthorizationTickets {
     }
 
     /** Tickets are useless once expired; keep the table small. */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
     public int deleteExpired() {
         return jdbc.update(
                 "delete from authorization_ticket where expires_at < ?",

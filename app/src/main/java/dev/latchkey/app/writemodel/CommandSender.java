@@ -1,4 +1,4 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.writemodel;
 
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;

@@ -1,6 +1,8 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.application;
 
 import dev.latchkey.app.readmodel.ReadYourWrites;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.InstallApplication;
 import dev.latchkey.domain.application.Manifest;

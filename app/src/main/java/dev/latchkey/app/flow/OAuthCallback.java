@@ -1,12 +1,12 @@
-package dev.latchkey.app.browser;
+package dev.latchkey.app.flow;
 
-import dev.latchkey.app.connection.Actor;
-import dev.latchkey.app.connection.AuthorizationSecrets;
-import dev.latchkey.app.connection.CommandSender;
-import dev.latchkey.app.connection.ConnectionSecrets;
-import dev.latchkey.app.connection.ProviderClients;
-import dev.latchkey.app.connection.ProviderNotReadyException;
+import dev.latchkey.app.authorization.AuthorizationSecrets;
+import dev.latchkey.app.crypto.ConnectionSecrets;
+import dev.latchkey.app.provider.ProviderClients;
+import dev.latchkey.app.provider.ProviderNotReadyException;
 import dev.latchkey.app.readmodel.ReadYourWrites;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.domain.application.OAuthSettings;
 import dev.latchkey.domain.connection.AuthorizationStateRejected;
 import dev.latchkey.domain.connection.CallbackDecision;
@@ -41,7 +41,7 @@ import org.springframework.stereotype.Service;
  * the provider, outside any transaction), record the outcome against the decision.
  */
 @Service
-class OAuthCallback {
+public class OAuthCallback {
 
     private static final Logger log = LoggerFactory.getLogger(OAuthCallback.class);
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z_]{1,64}");
@@ -55,7 +55,7 @@ class OAuthCallback {
     private final CommandSender commands;
     private final ReadYourWrites readYourWrites;
 
-    OAuthCallback(
+    public OAuthCallback(
             AuthorizationStates states,
             ConnectionQueries connections,
             ProviderClients clients,
@@ -73,10 +73,10 @@ class OAuthCallback {
     }
 
     /** The parameters of the redirect, and the binding cookie of the connection the state names (if any). */
-    record Callback(String code, String state, String error, String issuer) {}
+    public record Callback(String code, String state, String error, String issuer) {}
 
     /** Which connection a state belongs to, so the caller can read that connection's binding cookie. */
-    Optional<ConnectionId> connectionOf(String state) {
+    public Optional<ConnectionId> connectionOf(String state) {
         if (state == null || state.isBlank() || state.length() > MAX_PARAMETER) {
             return Optional.empty();
         }
@@ -84,7 +84,7 @@ class OAuthCallback {
                 .map(AuthorizationState::connectionId);
     }
 
-    CallbackOutcome complete(ConnectionId id, Callback callback, String bindingCookie) {
+    public CallbackOutcome complete(ConnectionId id, Callback callback, String bindingCookie) {
         readYourWrites.awaitConnection(id);
         Optional<ConnectionRow> found = connections.handle(new GetConnectionUnscoped(id));
         if (found.isEmpty()) {

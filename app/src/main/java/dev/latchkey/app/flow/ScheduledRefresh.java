@@ -1,9 +1,7 @@
-package dev.latchkey.app.scheduling;
+package dev.latchkey.app.flow;
 
 import dev.latchkey.app.config.LatchkeyProperties;
-import dev.latchkey.app.connection.Actor;
-import dev.latchkey.app.connection.ConnectionReads;
-import dev.latchkey.app.connection.TokenRefresher;
+import dev.latchkey.app.writemodel.Actor;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.FindConnectionsDueForRefresh;
@@ -91,7 +89,7 @@ public class ScheduledRefresh implements DisposableBean {
     private void refresh(ConnectionRow row) {
         try {
             refresher.refresh(
-                    ConnectionReads.target(row),
+                    ConnectionTarget.of(row),
                     false,
                     Actor.system("scheduled-refresh", row.connection().workspaceId()));
         } catch (RuntimeException e) {

@@ -1,4 +1,4 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.provider;
 
 /** The provider's client id or secret is not set: the server admin must fill in the server variables (409). */
 public class ProviderNotReadyException extends RuntimeException {

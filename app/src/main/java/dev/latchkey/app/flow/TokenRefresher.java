@@ -1,7 +1,13 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.flow;
 
 import dev.latchkey.app.config.LatchkeyProperties;
+import dev.latchkey.app.crypto.ConnectionSecrets;
+import dev.latchkey.app.provider.ProviderClients;
+import dev.latchkey.app.provider.ProviderNotReadyException;
 import dev.latchkey.app.readmodel.ReadYourWrites;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.writemodel.CommandSender;
+import dev.latchkey.domain.connection.ConnectionRevokedException;
 import dev.latchkey.domain.connection.ConnectionStatus;
 import dev.latchkey.domain.connection.FailureKind;
 import dev.latchkey.domain.connection.RecordRefresh;
@@ -30,7 +36,9 @@ import org.springframework.stereotype.Component;
 /**
  * Refreshes a connection's tokens: decide (the aggregate records a lease), exchange (the provider, outside any
  * transaction), record (the outcome, against the decision). Callers in this JVM asking for the same connection
- * share one attempt; callers on other nodes find the lease and wait for its outcome.
+ * share one attempt; callers on other nodes find the lease and wait for its outcome. A grant the aggregate refuses
+ * to record (its decision was taken over, or the connection was revoked meanwhile) is revoked at the provider, so no
+ * live token is left that Latchkey does not hold.
  */
 @Component
 public class TokenRefresher {
@@ -73,7 +81,7 @@ public class TokenRefresher {
      * Refreshes when the access token expires within the refresh-ahead window, or always when {@code force}, and
      * returns once the outcome is visible to reads.
      */
-    public RefreshOutcome refresh(RefreshTarget target, boolean force, Actor actor) {
+    public RefreshOutcome refresh(ConnectionTarget target, boolean force, Actor actor) {
         RefreshKey key = new RefreshKey(target.connectionId().value(), force);
         CompletableFuture<RefreshOutcome> mine = new CompletableFuture<>();
         CompletableFuture<RefreshOutcome> shared = inFlight.putIfAbsent(key, mine);
@@ -92,7 +100,7 @@ public class TokenRefresher {
         }
     }
 
-    private RefreshOutcome decideExchangeRecord(RefreshTarget target, boolean force, Actor actor) {
+    private RefreshOutcome decideExchangeRecord(ConnectionTarget target, boolean force, Actor actor) {
         Duration poll = FIRST_POLL;
         boolean waited = false;
         while (true) {
@@ -125,24 +133,30 @@ public class TokenRefresher {
         }
     }
 
-    private RefreshOutcome exchangeAndRecord(RefreshTarget target, RefreshDecision.Proceed decision, Actor actor) {
-        ExchangeResult result;
+    private RefreshOutcome exchangeAndRecord(ConnectionTarget target, RefreshDecision.Proceed decision, Actor actor) {
+        ProviderClient client;
         try {
-            ProviderClient client = clients.forProvider(target.applicationId(), target.providerName());
-            Secret refreshToken = secrets.unseal(
-                    target.workspaceId(), target.connectionId(), SecretField.REFRESH_TOKEN, decision.refreshToken());
-            result = exchange.refresh(client, refreshToken, decision.scopes());
+            client = clients.forProvider(target.applicationId(), target.providerName());
         } catch (ProviderNotReadyException e) {
-            result = new ExchangeFailure.ClientMisconfigured("client-credentials-unset");
+            return recordFailure(
+                    target, decision, new ExchangeFailure.ClientMisconfigured("client-credentials-unset"), actor);
         }
+        Secret refreshToken = secrets.unseal(
+                target.workspaceId(), target.connectionId(), SecretField.REFRESH_TOKEN, decision.refreshToken());
+        ExchangeResult result = exchange.refresh(client, refreshToken, decision.scopes());
         if (result instanceof TokenGrant grant) {
-            return recordGrant(target, decision, grant, actor);
+            return recordGrant(target, decision, client, refreshToken, grant, actor);
         }
         return recordFailure(target, decision, (ExchangeFailure) result, actor);
     }
 
     private RefreshOutcome recordGrant(
-            RefreshTarget target, RefreshDecision.Proceed decision, TokenGrant grant, Actor actor) {
+            ConnectionTarget target,
+            RefreshDecision.Proceed decision,
+            ProviderClient client,
+            Secret spentRefreshToken,
+            TokenGrant grant,
+            Actor actor) {
         try {
             commands.send(
                     new RecordRefresh(
@@ -150,15 +164,34 @@ public class TokenRefresher {
                             decision.decidedAt(),
                             secrets.seal(target.workspaceId(), target.connectionId(), grant, decision.scopes())),
                     actor);
-        } catch (StaleOutcomeException e) {
-            log.info("refresh of connection {} was superseded by a newer grant", target.connectionId());
+        } catch (StaleOutcomeException | ConnectionRevokedException e) {
+            log.info(
+                    "the refresh of connection {} was not recorded ({}); its new tokens are revoked at the provider",
+                    target.connectionId(),
+                    e instanceof StaleOutcomeException ? "its decision was superseded" : "the connection was revoked");
+            revokeUnrecorded(client, spentRefreshToken, grant);
+            if (e instanceof ConnectionRevokedException) {
+                return new RefreshOutcome.NotRefreshable("the connection was disconnected");
+            }
         }
         readYourWrites.awaitConnection(target.connectionId());
         return new RefreshOutcome.Refreshed();
     }
 
+    /**
+     * A provider that did not rotate the refresh token answered the one the connection still holds: revoking it
+     * would end the grant Latchkey keeps, so only new tokens are revoked.
+     */
+    private void revokeUnrecorded(ProviderClient client, Secret spentRefreshToken, TokenGrant grant) {
+        Secret rotated =
+                grant.refreshToken() != null && !grant.refreshToken().reveal().equals(spentRefreshToken.reveal())
+                        ? grant.refreshToken()
+                        : null;
+        exchange.revoke(client, rotated, grant.accessToken());
+    }
+
     private RefreshOutcome recordFailure(
-            RefreshTarget target, RefreshDecision.Proceed decision, ExchangeFailure failure, Actor actor) {
+            ConnectionTarget target, RefreshDecision.Proceed decision, ExchangeFailure failure, Actor actor) {
         Instant retryAfter = failure instanceof ExchangeFailure.Transient t && t.retryAfter() != null
                 ? clock.instant().plus(t.retryAfter())
                 : null;
@@ -167,10 +200,15 @@ public class TokenRefresher {
                 target.connectionId(),
                 failure.kind().wire(),
                 failure.reason());
-        commands.send(
-                new RecordRefreshFailure(
-                        target.connectionId(), decision.decidedAt(), failure.kind(), failure.reason(), retryAfter),
-                actor);
+        try {
+            commands.send(
+                    new RecordRefreshFailure(
+                            target.connectionId(), decision.decidedAt(), failure.kind(), failure.reason(), retryAfter),
+                    actor);
+        } catch (StaleOutcomeException e) {
+            // a newer decision governs the connection now; this attempt's failure is only answered to its caller
+            log.info("the failed refresh of connection {} was superseded", target.connectionId());
+        }
         readYourWrites.awaitConnection(target.connectionId());
         return failure.kind() == FailureKind.GRANT_REVOKED
                 ? new RefreshOutcome.AuthFailed(failure.reason())

@@ -1,7 +1,8 @@
-package dev.latchkey.app.replay;
+package dev.latchkey.app.web;
 
+import dev.latchkey.app.replay.ProjectionReplays;
+import dev.latchkey.app.replay.ReplayProgress;
 import dev.latchkey.app.security.Scopes;
-import dev.latchkey.app.web.NotFoundException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;

@@ -1,4 +1,4 @@
-package dev.latchkey.app.browser;
+package dev.latchkey.app.flow;
 
 import dev.latchkey.domain.connection.ConnectionId;
 
@@ -10,13 +10,13 @@ import dev.latchkey.domain.connection.ConnectionId;
  * @param error null on success; an OAuth error code or a short reason otherwise
  * @param badRequest the callback itself was bad (unknown, expired, replayed or unbound state): nothing changed
  */
-record CallbackOutcome(ConnectionId connectionId, String returnUrl, String error, boolean badRequest) {
+public record CallbackOutcome(ConnectionId connectionId, String returnUrl, String error, boolean badRequest) {
 
-    static CallbackOutcome rejected(String reason) {
+    public static CallbackOutcome rejected(String reason) {
         return new CallbackOutcome(null, null, reason, true);
     }
 
-    boolean succeeded() {
+    public boolean succeeded() {
         return error == null;
     }
 }

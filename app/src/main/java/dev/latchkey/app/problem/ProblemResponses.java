@@ -1,4 +1,4 @@
-package dev.latchkey.app.web;
+package dev.latchkey.app.problem;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;

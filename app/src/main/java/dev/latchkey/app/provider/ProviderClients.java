@@ -1,4 +1,4 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.provider;
 
 import dev.latchkey.app.config.LatchkeyProperties;
 import dev.latchkey.domain.application.ApplicationId;
@@ -42,7 +42,7 @@ public class ProviderClients {
     }
 
     /** The installed application, if any. */
-    public Optional<ApplicationRow> application(ApplicationId id) {
+    public Optional<ApplicationRow> installedApplication(ApplicationId id) {
         return applications
                 .handle(new GetApplication(id))
                 .filter(row -> row.application().installed());
@@ -52,7 +52,7 @@ public class ProviderClients {
      * @throws ProviderNotReadyException when the application or provider is gone, or a required variable is unset
      */
     public ProviderClient forProvider(ApplicationId applicationId, ProviderName providerName) {
-        ApplicationRow row = application(applicationId)
+        ApplicationRow row = installedApplication(applicationId)
                 .orElseThrow(() -> new ProviderNotReadyException("the application is not installed"));
         ConnectionProviderDefinition provider = row.application()
                 .manifest()

@@ -1,9 +1,10 @@
-package dev.latchkey.app.audit;
+package dev.latchkey.app.web;
 
+import dev.latchkey.app.audit.AuditEvent;
+import dev.latchkey.app.audit.AuditLog;
+import dev.latchkey.app.audit.AuditProperties;
 import dev.latchkey.app.security.Caller;
 import dev.latchkey.app.security.Scopes;
-import dev.latchkey.app.web.NotFoundException;
-import dev.latchkey.app.web.RequestValidationException;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.WorkspaceId;
 import java.util.List;

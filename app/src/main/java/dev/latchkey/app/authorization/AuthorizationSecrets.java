@@ -1,4 +1,4 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.authorization;
 
 import dev.latchkey.domain.secret.Secret;
 import java.nio.charset.StandardCharsets;

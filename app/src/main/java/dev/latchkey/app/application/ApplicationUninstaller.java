@@ -1,15 +1,18 @@
-package dev.latchkey.app.connection;
+package dev.latchkey.app.application;
 
-import dev.latchkey.app.readmodel.ReadYourWrites;
-import dev.latchkey.app.web.NotFoundException;
+import dev.latchkey.app.flow.ConnectionTarget;
+import dev.latchkey.app.flow.Revocation;
+import dev.latchkey.app.provider.ProviderClients;
+import dev.latchkey.app.provider.ProviderNotReadyException;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.domain.application.ApplicationId;
+import dev.latchkey.domain.application.ApplicationNotInstalledException;
 import dev.latchkey.domain.application.ConnectionProviderDefinition;
 import dev.latchkey.domain.application.ProviderName;
 import dev.latchkey.domain.application.UninstallApplication;
 import dev.latchkey.domain.connection.ConnectionRevokedException;
-import dev.latchkey.domain.connection.Revoke;
 import dev.latchkey.domain.provider.ProviderClient;
-import dev.latchkey.domain.provider.RevocationResult;
 import dev.latchkey.query.application.ApplicationRow;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
@@ -26,8 +29,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Uninstalling an application: the application is uninstalled at once (no connection can start any more), then
- * each of its connections is revoked at the provider, with the OAuth clients taken before the uninstall, and
- * recorded revoked, in the background.
+ * each of its connections is revoked ({@link Revocation}) with the OAuth clients taken before the uninstall, in the
+ * background.
  */
 @Component
 public class ApplicationUninstaller implements DisposableBean {
@@ -36,9 +39,8 @@ public class ApplicationUninstaller implements DisposableBean {
 
     private final ProviderClients clients;
     private final ConnectionQueries connections;
-    private final ConnectionCommands connectionCommands;
     private final CommandSender commands;
-    private final ReadYourWrites readYourWrites;
+    private final Revocation revocation;
     private final ExecutorService background = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "uninstall");
         thread.setDaemon(true);
@@ -46,20 +48,16 @@ public class ApplicationUninstaller implements DisposableBean {
     });
 
     public ApplicationUninstaller(
-            ProviderClients clients,
-            ConnectionQueries connections,
-            ConnectionCommands connectionCommands,
-            CommandSender commands,
-            ReadYourWrites readYourWrites) {
+            ProviderClients clients, ConnectionQueries connections, CommandSender commands, Revocation revocation) {
         this.clients = clients;
         this.connections = connections;
-        this.connectionCommands = connectionCommands;
         this.commands = commands;
-        this.readYourWrites = readYourWrites;
+        this.revocation = revocation;
     }
 
     public void uninstall(ApplicationId id, Actor actor) {
-        ApplicationRow application = clients.application(id).orElseThrow(NotFoundException::new);
+        ApplicationRow application =
+                clients.installedApplication(id).orElseThrow(() -> new ApplicationNotInstalledException(id));
         Map<ProviderName, ProviderClient> providerClients = new HashMap<>();
         for (ConnectionProviderDefinition provider :
                 application.application().manifest().connectionProviders()) {
@@ -77,13 +75,12 @@ public class ApplicationUninstaller implements DisposableBean {
 
     private void revoke(ConnectionRow row, Map<ProviderName, ProviderClient> providerClients, Actor admin) {
         try {
-            RevocationResult result = connectionCommands.revokeAtProvider(
-                    row, providerClients.get(row.connection().providerName()));
-            commands.send(
-                    new Revoke(row.connection().id(), null, result.refreshToken(), result.accessToken()),
+            revocation.revoke(
+                    ConnectionTarget.of(row),
+                    null,
+                    providerClients.get(row.connection().providerName()),
                     Actor.system(
                             "uninstall:" + admin.subject(), row.connection().workspaceId()));
-            readYourWrites.awaitConnection(row.connection().id());
         } catch (ConnectionRevokedException e) {
             // revoked meanwhile by its owner
         } catch (RuntimeException e) {

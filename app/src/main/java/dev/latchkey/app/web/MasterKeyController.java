@@ -1,5 +1,6 @@
-package dev.latchkey.app.crypto;
+package dev.latchkey.app.web;
 
+import dev.latchkey.app.crypto.MasterKeyRotation;
 import dev.latchkey.app.security.Caller;
 import dev.latchkey.app.security.Scopes;
 import org.slf4j.Logger;

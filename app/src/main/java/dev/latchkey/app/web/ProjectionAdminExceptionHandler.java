@@ -1,8 +1,8 @@
-package dev.latchkey.app.replay;
+package dev.latchkey.app.web;
 
-import static dev.latchkey.app.web.ProblemResponses.problem;
+import static dev.latchkey.app.problem.ProblemResponses.problem;
 
-import dev.latchkey.app.web.NotFoundException;
+import dev.latchkey.app.replay.ProjectionReplays;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
