@@ -66,7 +66,7 @@ final class TokenResponseParser {
         return new TokenGrant(
                 Secret.of(accessToken),
                 Secret.ofNullable(text(body, "refresh_token")),
-                expiresIn(body.get("expires_in")),
+                TokenLifetime.fromExpiresIn(body.get("expires_in")),
                 scopes(body.get("scope"), oauth),
                 text(body, "token_type"),
                 Secret.of(new String(response.body(), StandardCharsets.UTF_8)));
@@ -85,22 +85,6 @@ final class TokenResponseParser {
     private static String text(JsonNode body, String field) {
         JsonNode node = body.get(field);
         return node != null && node.isTextual() ? node.asText() : null;
-    }
-
-    /** A number or a string of digits (some providers quote it); anything else is as good as absent. */
-    private static Duration expiresIn(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        long seconds;
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            seconds = node.asLong();
-        } else if (node.isTextual() && node.asText().trim().matches("[0-9]{1,18}")) {
-            seconds = Long.parseLong(node.asText().trim());
-        } else {
-            return null;
-        }
-        return seconds < 0 ? null : Duration.ofSeconds(seconds);
     }
 
     /** RFC 6749 says space-delimited; providers with another separator declare it, and a few send an array. */

@@ -1,0 +1,144 @@
+package dev.latchkey.oauth;
+
+import static dev.latchkey.oauth.TestProvider.provider;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.domain.provider.ExchangeResult;
+import dev.latchkey.domain.provider.ProviderClient;
+import dev.latchkey.domain.provider.TokenGrant;
+import dev.latchkey.domain.secret.Secret;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Token responses no sane provider sends but some do: a grant is still a grant, and what cannot be trusted in it is
+ * dropped alone, never the tokens. Each answer comes from a stub provider (MockWebServer) through the whole adapter.
+ */
+class AbsurdTokenResponseTest {
+
+    private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+    private static final Duration ONE_YEAR = Duration.ofDays(365);
+
+    @RegisterExtension
+    final LeakCheck leaks = new LeakCheck();
+
+    private final MockWebServer server = new MockWebServer();
+    private final ScribeJavaProviderExchange exchange =
+            new ScribeJavaProviderExchange(Stub.loopbackSettings(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private ProviderClient client;
+    private Secret refreshToken;
+
+    @BeforeEach
+    void start() throws Exception {
+        server.start();
+        client = provider()
+                .tokenEndpoint(server.url("/token").toString())
+                .clientSecret(leaks.secret("absurd-client-secret"))
+                .client();
+        refreshToken = Secret.of(leaks.secret("rt-absurd-old"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        exchange.close();
+    }
+
+    /** A refresh answered with a rotated grant whose other fields are {@code extraFields} (JSON members). */
+    private TokenGrant rotatedGrantWith(String extraFields) {
+        String body = "{\"access_token\":\"" + leaks.secret("at-absurd-new") + "\",\"refresh_token\":\""
+                + leaks.secret("rt-absurd-new") + "\"," + extraFields + "}";
+        server.enqueue(Stub.json(200, body));
+        ExchangeResult result = leaks.shown(exchange.refresh(client, refreshToken, List.of()));
+        assertThat(result).isInstanceOf(TokenGrant.class);
+        TokenGrant grant = (TokenGrant) result;
+        assertThat(grant.accessToken().reveal()).isEqualTo("at-absurd-new");
+        assertThat(grant.refreshToken().reveal())
+                .as("a rotated refresh token is never dropped")
+                .isEqualTo("rt-absurd-new");
+        return grant;
+    }
+
+    private static String quoted(String value) {
+        return "\"" + value + "\"";
+    }
+
+    // expires_in
+
+    @Test
+    void expiresInOfTenToTheSeventeenIsCappedAtOneYear() {
+        TokenGrant grant = rotatedGrantWith("\"expires_in\":100000000000000000");
+
+        assertThat(grant.expiresIn()).isEqualTo(ONE_YEAR);
+        assertThat(NOW.plus(grant.expiresIn())).isEqualTo(NOW.plus(Duration.ofDays(365)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "31536001",
+                "9223372036854775807",
+                "100000000000000000000000000000",
+                "1e300",
+                "1e999",
+                "\"99999999999999999999\"",
+                "\"100000000000000000\""
+            })
+    void expiresInBeyondOneYearAsNumberOrStringIsCappedAtOneYear(String expiresIn) {
+        assertThat(rotatedGrantWith("\"expires_in\":" + expiresIn).expiresIn()).isEqualTo(ONE_YEAR);
+    }
+
+    @Test
+    void expiresInOfExactlyOneYearIsKept() {
+        assertThat(rotatedGrantWith("\"expires_in\":31536000").expiresIn()).isEqualTo(ONE_YEAR);
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "0",
+                "-1",
+                "-100000000000000000",
+                "0.4",
+                "-0.5",
+                "\"0\"",
+                "\"-60\"",
+                "\"soon\"",
+                "\"\"",
+                "\"1e3\"",
+                "\"3600s\"",
+                "\"0x10\"",
+                "true",
+                "null",
+                "{}",
+                "[3600]"
+            })
+    void expiresInThatIsZeroNegativeOrNotANumberIsUnknown(String expiresIn) {
+        assertThat(rotatedGrantWith("\"expires_in\":" + expiresIn).expiresIn()).isNull();
+    }
+
+    @Test
+    void expiresInAsAStringOfDigitsIsRead() {
+        // Zendesk quotes it
+        assertThat(rotatedGrantWith("\"expires_in\":\"1800\"").expiresIn()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(rotatedGrantWith("\"expires_in\":\" 1800 \"").expiresIn()).isEqualTo(Duration.ofMinutes(30));
+    }
+
+    @Test
+    void expiresInWithAFractionIsReadToTheWholeSecondBelow() {
+        assertThat(rotatedGrantWith("\"expires_in\":3599.9").expiresIn()).isEqualTo(Duration.ofSeconds(3599));
+        assertThat(rotatedGrantWith("\"expires_in\":1800.0").expiresIn()).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(rotatedGrantWith("\"expires_in\":\"1800.5\"").expiresIn()).isEqualTo(Duration.ofSeconds(1800));
+        assertThat(rotatedGrantWith("\"expires_in\":3.6e3").expiresIn()).isEqualTo(Duration.ofSeconds(3600));
+    }
+}
