@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a token endpoint's answer (RFC 6749 §5.1 and §5.2): tokens, or a classified failure. An error body is an
@@ -27,6 +29,11 @@ import java.util.regex.Pattern;
  * fields.
  */
 final class TokenResponseParser {
+
+    private static final Logger log = LoggerFactory.getLogger(TokenResponseParser.class);
+
+    /** RFC 6750 and RFC 9449 types are a few letters; a longer one is no type, and goes to a read-model column. */
+    static final int MAX_TOKEN_TYPE_LENGTH = 64;
 
     private final ObjectMapper json = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -68,7 +75,7 @@ final class TokenResponseParser {
                 Secret.ofNullable(text(body, "refresh_token")),
                 TokenLifetime.fromExpiresIn(body.get("expires_in")),
                 scopes(body.get("scope"), oauth),
-                text(body, "token_type"),
+                tokenType(body),
                 Secret.of(new String(response.body(), StandardCharsets.UTF_8)));
     }
 
@@ -85,6 +92,21 @@ final class TokenResponseParser {
     private static String text(JsonNode body, String field) {
         JsonNode node = body.get(field);
         return node != null && node.isTextual() ? node.asText() : null;
+    }
+
+    /** Null when absent or unfit to store: PostgreSQL refuses NUL in text, and a control character is no type. */
+    private static String tokenType(JsonNode body) {
+        String type = text(body, "token_type");
+        if (type == null) {
+            return null;
+        }
+        if (type.length() > MAX_TOKEN_TYPE_LENGTH || type.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            log.warn(
+                    "token_type ignored, the tokens kept: longer than {} characters or holding a control character",
+                    MAX_TOKEN_TYPE_LENGTH);
+            return null;
+        }
+        return type;
     }
 
     /** RFC 6749 says space-delimited; providers with another separator declare it, and a few send an array. */

@@ -141,4 +141,39 @@ class AbsurdTokenResponseTest {
         assertThat(rotatedGrantWith("\"expires_in\":\"1800.5\"").expiresIn()).isEqualTo(Duration.ofSeconds(1800));
         assertThat(rotatedGrantWith("\"expires_in\":3.6e3").expiresIn()).isEqualTo(Duration.ofSeconds(3600));
     }
+
+    // token_type
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\u0000", "\\u0001", "\\t", "\\n", "\\r", "\\u001b", "\\u001f", "\\u007f"})
+    void tokenTypeWithAControlCharacterIsDroppedAndTheTokensKept(String escapedControl) {
+        String marker = leaks.secret("tt-marker-7f3a");
+
+        TokenGrant grant = rotatedGrantWith(
+                "\"token_type\":\"Bearer" + escapedControl + marker + "\",\"expires_in\":3600,\"scope\":\"read\"");
+
+        assertThat(grant.tokenType()).isNull();
+        assertThat(grant.expiresIn()).isEqualTo(Duration.ofHours(1));
+        assertThat(grant.grantedScopes()).containsExactly("read");
+        assertThat(leaks.events())
+                .as("the fact is logged, never the value")
+                .anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("token_type"));
+    }
+
+    @Test
+    void tokenTypeLongerThanSixtyFourCharactersIsDroppedAndTheTokensKept() {
+        String longest = "B".repeat(64);
+        String tooLong = leaks.secret("C".repeat(65));
+
+        assertThat(rotatedGrantWith("\"token_type\":" + quoted(longest)).tokenType())
+                .isEqualTo(longest);
+        assertThat(rotatedGrantWith("\"token_type\":" + quoted(tooLong)).tokenType())
+                .isNull();
+    }
+
+    @Test
+    void ordinaryTokenTypesArePassedOn() {
+        assertThat(rotatedGrantWith("\"token_type\":\"Bearer\"").tokenType()).isEqualTo("Bearer");
+        assertThat(rotatedGrantWith("\"token_type\":\"N_A\"").tokenType()).isEqualTo("N_A");
+    }
 }
