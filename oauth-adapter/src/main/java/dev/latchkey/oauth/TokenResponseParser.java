@@ -16,10 +16,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,7 +70,7 @@ final class TokenResponseParser {
                 Secret.of(accessToken),
                 Secret.ofNullable(text(body, "refresh_token")),
                 TokenLifetime.fromExpiresIn(body.get("expires_in")),
-                scopes(body.get("scope"), oauth),
+                GrantedScopes.from(body.get("scope"), oauth),
                 tokenType(body),
                 Secret.of(new String(response.body(), StandardCharsets.UTF_8)));
     }
@@ -107,31 +103,5 @@ final class TokenResponseParser {
             return null;
         }
         return type;
-    }
-
-    /** RFC 6749 says space-delimited; providers with another separator declare it, and a few send an array. */
-    private static List<String> scopes(JsonNode node, OAuthSettings oauth) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        List<String> scopes = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(scope -> {
-                if (scope.isTextual() && !scope.asText().isBlank()) {
-                    scopes.add(scope.asText().trim());
-                }
-            });
-            return scopes;
-        }
-        if (!node.isTextual()) {
-            return null;
-        }
-        String separator = oauth.scopeSeparatorOrDefault();
-        String pattern = separator.isBlank() ? "\\s+" : Pattern.quote(separator) + "|\\s+";
-        Arrays.stream(node.asText().split(pattern))
-                .map(String::trim)
-                .filter(scope -> !scope.isEmpty())
-                .forEach(scopes::add);
-        return scopes;
     }
 }

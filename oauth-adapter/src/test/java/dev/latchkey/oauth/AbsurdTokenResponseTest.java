@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import mockwebserver3.MockWebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,5 +177,73 @@ class AbsurdTokenResponseTest {
     void ordinaryTokenTypesArePassedOn() {
         assertThat(rotatedGrantWith("\"token_type\":\"Bearer\"").tokenType()).isEqualTo("Bearer");
         assertThat(rotatedGrantWith("\"token_type\":\"N_A\"").tokenType()).isEqualTo("N_A");
+    }
+
+    // scope
+
+    @Test
+    void tenThousandGrantedScopesFallBackToTheRequestedOnes() {
+        String scopes = IntStream.range(0, 10_000).mapToObj(i -> "scope:" + i).collect(Collectors.joining(" "));
+        leaks.secret("scope:9999");
+
+        TokenGrant grant = rotatedGrantWith("\"scope\":" + quoted(scopes));
+
+        assertThat(grant.grantedScopes())
+                .as("null: the provider did not say usably, so the requested scopes stand")
+                .isNull();
+    }
+
+    @Test
+    void twoHundredFiftySixGrantedScopesAreKeptAndOneMoreFallsBack() {
+        List<String> most = IntStream.range(0, 256).mapToObj(i -> "scope:" + i).toList();
+        String oneMore = String.join(" ", most) + " scope:256";
+
+        assertThat(rotatedGrantWith("\"scope\":" + quoted(String.join(" ", most)))
+                        .grantedScopes())
+                .isEqualTo(most);
+        assertThat(rotatedGrantWith("\"scope\":" + quoted(oneMore)).grantedScopes())
+                .isNull();
+    }
+
+    @Test
+    void aGrantedScopeLongerThan255CharactersFallsBackToTheRequestedOnes() {
+        String longest = "s".repeat(255);
+
+        assertThat(rotatedGrantWith("\"scope\":" + quoted("read " + longest)).grantedScopes())
+                .containsExactly("read", longest);
+        assertThat(rotatedGrantWith("\"scope\":" + quoted("read " + leaks.secret(longest + "s")))
+                        .grantedScopes())
+                .isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "\"read wr\\\"ite\"",
+                "\"read wr\\\\ite\"",
+                "\"read wr\\u0000ite\"",
+                "\"read wr\\u007fite\"",
+                "\"read wr\\u0007ite\"",
+                "\"read écrire\"",
+                "\"read \\u2028write\"",
+                "[\"read\",\"wr ite\"]",
+                "[\"read\",\"wr\\\"ite\"]",
+                "[\"read\",42]",
+                "[\"read\",{\"a\":1}]"
+            })
+    void aGrantedScopeOutsideTheScopeTokenGrammarFallsBackToTheRequestedOnes(String scope) {
+        assertThat(rotatedGrantWith("\"scope\":" + scope).grantedScopes()).isNull();
+    }
+
+    @Test
+    void grantedScopesUsingEveryScopeTokenCharacterAreKept() {
+        String everyCharacter = IntStream.rangeClosed(0x21, 0x7e)
+                .filter(c -> c != '"' && c != '\\')
+                .mapToObj(Character::toString)
+                .collect(Collectors.joining());
+
+        assertThat(rotatedGrantWith("\"scope\":" + quoted("read " + everyCharacter))
+                        .grantedScopes())
+                .containsExactly("read", everyCharacter);
     }
 }
