@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.domain.application.OAuthSettings;
 import dev.latchkey.domain.provider.ExchangeFailure;
 import dev.latchkey.domain.provider.ExchangeFailure.ClientMisconfigured;
@@ -22,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads a token endpoint's answer (RFC 6749 §5.1 and §5.2): tokens, or a classified failure. An error body is an
  * error whatever the status (Slack and GitHub answer 200 with one), and the whole JSON is kept for provider-specific
- * fields.
+ * fields. JSON is expected; a form-encoded body (the legacy shape) is read into the same JSON object. What cannot be
+ * trusted in a grant (an absurd lifetime, a token type with control characters, an unusable scope list) is dropped
+ * alone: the tokens are always kept.
  */
 final class TokenResponseParser {
 
@@ -46,11 +49,19 @@ final class TokenResponseParser {
         if (byStatus != null) {
             return byStatus;
         }
-        JsonNode body = readObject(response.body());
+        byte[] raw = response.body();
+        String contentType = response.header("Content-Type");
+        JsonNode body = readObject(raw);
+        boolean form = false;
+        if (body == null && FormEncodedBody.mayBe(contentType)) {
+            body = FormEncodedBody.read(raw);
+            form = body != null;
+        }
         if (body == null) {
-            return response.status() == 401
-                    ? new ClientMisconfigured("http-401")
-                    : new Transient("not-json", retryAfter);
+            if (response.status() == 401) {
+                return new ClientMisconfigured("http-401");
+            }
+            return new Transient(FormEncodedBody.declared(contentType) ? "unreadable-form" : "not-json", retryAfter);
         }
         JsonNode error = body.get("error");
         if (error != null && !error.isNull()) {
@@ -72,7 +83,7 @@ final class TokenResponseParser {
                 TokenLifetime.fromExpiresIn(body.get("expires_in")),
                 GrantedScopes.from(body.get("scope"), oauth),
                 tokenType(body),
-                Secret.of(new String(response.body(), StandardCharsets.UTF_8)));
+                Secret.of(form ? asJson((ObjectNode) body) : new String(raw, StandardCharsets.UTF_8)));
     }
 
     /** The body as a JSON object, or null when it is not one. */
@@ -82,6 +93,14 @@ final class TokenResponseParser {
             return node != null && node.isObject() ? node : null;
         } catch (IOException e) {
             return null; // its message quotes the body
+        }
+    }
+
+    private String asJson(ObjectNode fields) {
+        try {
+            return json.writeValueAsString(fields);
+        } catch (IOException e) {
+            throw new IllegalStateException("a tree of strings is always writable"); // never the body
         }
     }
 
