@@ -1,4 +1,4 @@
-package dev.latchkey.app;
+package dev.latchkey.testsupport;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -27,11 +28,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Looks for secrets where they must never be (DESIGN.md, "The rule of secrets"): in every column of every table of
- * the database (the event store's payloads and metadata included), in log output, and in HTTP responses.
+ * the database (the event store's payloads and metadata included), in log output, in HTTP responses, and in any text
+ * a test hands over (a result's {@code toString()}, an exception's messages).
  *
  * <p>Each secret is searched as it is, Base64-encoded (standard and URL-safe alphabets, padded or not, and also inside
  * a longer Base64 text such as an HTTP Basic header or an encoded blob, at any byte offset), URL-encoded (form
@@ -42,10 +48,16 @@ import org.slf4j.LoggerFactory;
  * context is up (a context started later re-initialises Logback and drops the appender), {@link #recordResponse} every
  * HTTP answer that must not carry a secret, then {@link #scanEverything(DataSource)} and
  * {@link Report#assertClean()}. Reports name the secret by its label and the place, never the secret itself, so a
- * failing test does not leak it either. Not covered: output written to {@code System.out} without Logback (give it to
+ * failing test does not leak it either.
+ *
+ * <p>As a JUnit extension ({@code @RegisterExtension final LeakScanner leaks = LeakScanner.forSecrets();}) it captures
+ * the logs of each test and, after it, asserts that no secret named during the test ({@code leaks.secret("...")}
+ * returns it, to be written inline) appears in a log line or in what the test {@link #shown showed}.
+ *
+ * <p>Not covered: output written to {@code System.out} without Logback (give it to
  * {@link #scanText}), log events below the configured levels (they are never produced), JSON {@code \\u} escapes.
  */
-public final class LeakScanner implements AutoCloseable {
+public final class LeakScanner implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     /** Shorter secrets would match by chance, in Base64 especially. */
     public static final int MIN_SECRET_LENGTH = 8;
@@ -53,6 +65,7 @@ public final class LeakScanner implements AutoCloseable {
     private final Map<String, String> secrets = new LinkedHashMap<>();
     private final Map<String, List<Needle>> forms = new LinkedHashMap<>();
     private final Queue<Text> responses = new ConcurrentLinkedQueue<>();
+    private final Queue<String> shown = new ConcurrentLinkedQueue<>();
     private final CapturingAppender appender = new CapturingAppender();
     private final List<Logger> attachedTo = new ArrayList<>();
 
@@ -69,9 +82,10 @@ public final class LeakScanner implements AutoCloseable {
         return forSecrets(List.of(secrets));
     }
 
-    /** Adds a secret, labelled by its position. */
-    public synchronized LeakScanner secret(String value) {
-        return secret("secret #" + (secrets.size() + 1), value);
+    /** Adds a secret, labelled by its position, and returns it, so a test can name it where it first writes it. */
+    public synchronized String secret(String value) {
+        secret("secret #" + (secrets.size() + 1), value);
+        return value;
     }
 
     /**
@@ -98,11 +112,20 @@ public final class LeakScanner implements AutoCloseable {
 
     // ---- logs
 
+    /** OkHttp, Tomcat and MockWebServer log through java.util.logging: routed to Logback, they are captured too. */
+    public static synchronized void bridgeJavaUtilLogging() {
+        if (!SLF4JBridgeHandler.isInstalled()) {
+            SLF4JBridgeHandler.removeHandlersForRootLogger();
+            SLF4JBridgeHandler.install();
+        }
+    }
+
     /** Attaches an appender to the root logger (and to every logger that does not pass its events to the root). */
     public synchronized LeakScanner startCapturingLogs() {
         if (appender.isStarted()) {
             return this;
         }
+        bridgeJavaUtilLogging();
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         appender.setContext(context);
         appender.setName("leak-scanner");
@@ -167,6 +190,29 @@ public final class LeakScanner implements AutoCloseable {
 
     // ---- anything else
 
+    /**
+     * Keeps text that must not carry a secret, to scan later: the value's {@code toString()} and, for an exception,
+     * the message of each of its causes. Returns the value, so a test can write {@code leaks.shown(exchange(...))}.
+     */
+    public <T> T shown(T value) {
+        shown.add(String.valueOf(value));
+        if (value instanceof Throwable failure) {
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                shown.add(String.valueOf(t.getMessage()));
+            }
+        }
+        return value;
+    }
+
+    public Report scanShown() {
+        Report report = new Report(List.of(), List.of("shown: " + shown.size() + " text(s)"));
+        int i = 0;
+        for (String text : shown) {
+            report = report.and(scan("text shown by the test #" + ++i, text));
+        }
+        return report;
+    }
+
     /** Scans any text (captured console output, a file, an exception's printout). */
     public Report scanText(String where, String text) {
         return scan(where, text);
@@ -207,6 +253,19 @@ public final class LeakScanner implements AutoCloseable {
     @Override
     public void close() {
         stopCapturingLogs();
+    }
+
+    /** As an extension: captures the test's logs. */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        startCapturingLogs();
+    }
+
+    /** As an extension: the test's logs and what it showed hold none of the secrets it named. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        stopCapturingLogs();
+        scanLogs().and(scanShown()).assertClean();
     }
 
     private static List<String[]> tables(Connection connection) throws SQLException {
@@ -488,6 +547,10 @@ public final class LeakScanner implements AutoCloseable {
                     .append(event.getThreadName())
                     .append("] ")
                     .append(event.getFormattedMessage());
+            if (event.getArgumentArray() != null && event.getArgumentArray().length > 0) {
+                // each argument as it is too: one without a placeholder is not in the message, a JSON encoder writes it
+                line.append(" args=").append(Arrays.toString(event.getArgumentArray()));
+            }
             if (event.getMDCPropertyMap() != null && !event.getMDCPropertyMap().isEmpty()) {
                 line.append(" mdc=").append(event.getMDCPropertyMap());
             }
