@@ -117,7 +117,9 @@ class OAuthCallbackTest {
 
     CompleteCallback completing() {
         return new CompleteCallback(
-                TARGET.connectionId(), AuthorizationSecrets.digest("state-1"), AuthorizationSecrets.digest("binding-1"));
+                TARGET.connectionId(),
+                AuthorizationSecrets.digest("state-1"),
+                AuthorizationSecrets.digest("binding-1"));
     }
 
     @Test
@@ -125,16 +127,19 @@ class OAuthCallbackTest {
         aPendingConnection();
         when(commands.<CallbackDecision>send(eq(completing()), any()))
                 .thenReturn(new CallbackDecision(2, VERIFIER, "https://crm.example.com/settings"));
-        TokenGrant grant = new TokenGrant(Secret.of("access"), Secret.of("refresh"), Duration.ofHours(1), null, null, null);
-        when(exchange.exchangeCode(client, Secret.of("code-1"), Secret.of("verifier-1"))).thenReturn(grant);
+        TokenGrant grant =
+                new TokenGrant(Secret.of("access"), Secret.of("refresh"), Duration.ofHours(1), null, null, null);
+        when(exchange.exchangeCode(client, Secret.of("code-1"), Secret.of("verifier-1")))
+                .thenReturn(grant);
         TokenSet sealed = new TokenSet(new Sealed("k1", "a"), null, null, List.of("read"), null, null);
-        when(secrets.seal(TARGET.workspaceId(), TARGET.connectionId(), grant, List.of("read"))).thenReturn(sealed);
+        when(secrets.seal(TARGET.workspaceId(), TARGET.connectionId(), grant, List.of("read")))
+                .thenReturn(sealed);
 
         CallbackOutcome outcome = callback.complete(
                 TARGET.connectionId(), new OAuthCallback.Callback("code-1", "state-1", null, ISSUER), "binding-1");
 
-        assertThat(outcome).isEqualTo(
-                new CallbackOutcome(TARGET.connectionId(), "https://crm.example.com/settings", null, false));
+        assertThat(outcome)
+                .isEqualTo(new CallbackOutcome(TARGET.connectionId(), "https://crm.example.com/settings", null, false));
         InOrder order = inOrder(commands, exchange);
         order.verify(commands).send(eq(completing()), any());
         order.verify(exchange).exchangeCode(client, Secret.of("code-1"), Secret.of("verifier-1"));
@@ -144,7 +149,8 @@ class OAuthCallbackTest {
     @Test
     void aFailedExchangeIsRecordedAgainstTheDecisionAndAnsweredAsAnError() {
         aPendingConnection();
-        when(commands.<CallbackDecision>send(eq(completing()), any())).thenReturn(new CallbackDecision(2, VERIFIER, null));
+        when(commands.<CallbackDecision>send(eq(completing()), any()))
+                .thenReturn(new CallbackDecision(2, VERIFIER, null));
         when(exchange.exchangeCode(any(), any(), any())).thenReturn(new ExchangeFailure.GrantRevoked("invalid_grant"));
 
         CallbackOutcome outcome = callback.complete(

@@ -147,7 +147,8 @@ class TokenRefresherTest {
         RefreshOutcome outcome = refresher.refresh(TARGET, false, ACTOR);
 
         assertThat(outcome).isInstanceOf(RefreshOutcome.NotRefreshable.class);
-        verify(exchange).revoke(eq(client), isNull(), argThat(token -> token.reveal().equals("new-access")));
+        verify(exchange)
+                .revoke(eq(client), isNull(), argThat(token -> token.reveal().equals("new-access")));
     }
 
     @Test
@@ -222,8 +223,14 @@ class TokenRefresherTest {
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
         verify(exchange, never()).refresh(any(), any(), any());
         // forced only on the first decision: after waiting, a fresh result is enough
-        verify(commands).send(new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), true, Duration.ofSeconds(30)), ACTOR);
-        verify(commands).send(new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), false, Duration.ofSeconds(30)), ACTOR);
+        verify(commands)
+                .send(
+                        new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), true, Duration.ofSeconds(30)),
+                        ACTOR);
+        verify(commands)
+                .send(
+                        new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), false, Duration.ofSeconds(30)),
+                        ACTOR);
     }
 
     @Test
