@@ -12,6 +12,7 @@ import dev.latchkey.domain.provider.ExchangeResult;
 import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.testsupport.LeakScanner;
 import java.time.Duration;
 import java.util.List;
 import mockwebserver3.MockResponse;
@@ -32,7 +33,7 @@ class FormEncodedTokenResponseTest {
     private static final String FORM = "application/x-www-form-urlencoded; charset=utf-8";
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck();
+    final LeakScanner leaks = LeakScanner.forSecrets();
 
     private final MockWebServer server = new MockWebServer();
     private final ScribeJavaProviderExchange exchange = new ScribeJavaProviderExchange(Stub.loopbackSettings());
@@ -185,7 +186,8 @@ class FormEncodedTokenResponseTest {
                 "access_token=" + leaks.secret("gho-rotated") + "&refresh_token=" + leaks.secret("ghr-rotated")
                         + "&expires_in=28800&token_type=bearer"));
 
-        ExchangeResult result = leaks.shown(exchange.refresh(github, Secret.of(leaks.secret("ghr-old")), List.of()));
+        ExchangeResult result =
+                leaks.shown(exchange.refresh(github, Secret.of(leaks.secret("ghr-old-refresh")), List.of()));
 
         assertThat(result).isInstanceOf(TokenGrant.class);
         assertThat(((TokenGrant) result).refreshToken().reveal()).isEqualTo("ghr-rotated");
