@@ -32,7 +32,8 @@ class ApiSecurityConfiguration {
         http.securityMatcher("/v1/**")
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(jwt -> jwt.decoder(decoder))
+                        .jwt(jwt ->
+                                jwt.decoder(decoder).jwtAuthenticationConverter(CallerScopes.authenticationConverter()))
                         .authenticationEntryPoint((request, response, e) -> {
                             bearer.commence(request, response, e); // the WWW-Authenticate header of RFC 6750
                             problems.write(
