@@ -1,7 +1,8 @@
 package dev.latchkey.app.security;
 
 import dev.latchkey.app.web.ProblemResponses;
-import javax.crypto.spec.SecretKeySpec;
+import java.time.Clock;
+import java.util.Optional;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -10,15 +11,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * {@code /v1/**} takes bearer JWTs (HS256 with {@code LATCHKEY_JWT_SECRET}, or RS256 from a JWK set URI) and answers
- * 401/403 as problem+json; scopes are checked per endpoint with {@code @PreAuthorize}. The browser endpoints and the
+ * {@code /v1/**} takes bearer JWTs ({@link CallerTokenDecoder}: HS256 with {@code LATCHKEY_JWT_SECRET}, RS256 from a JWK
+ * set URI) and answers 401/403 as problem+json, a token refused for any reason with the same 401 body; scopes are checked per endpoint with {@code @PreAuthorize}. The browser endpoints and the
  * health and metrics endpoints need no token.
  */
 @Configuration
@@ -78,16 +77,18 @@ class ApiSecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * With a JWK set URI: RS256 with its keys, and HS256 as well only while {@code LATCHKEY_JWT_SECRET} is set. Without
+     * one: HS256 with that secret, or the embedded default's generated one.
+     */
     @Bean
     JwtDecoder jwtDecoder(
             JwtSecretSource secrets,
+            CallerTokenProperties properties,
+            Clock clock,
             @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri) {
-        if (!jwkSetUri.isBlank()) {
-            return NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
-        }
-        byte[] secret = secrets.secret();
-        return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(secret, "HmacSHA256"))
-                .macAlgorithm(MacAlgorithm.HS256)
-                .build();
+        Optional<String> jwkSet = jwkSetUri.isBlank() ? Optional.empty() : Optional.of(jwkSetUri);
+        Optional<byte[]> secret = jwkSet.isPresent() ? secrets.configuredSecret() : Optional.of(secrets.secret());
+        return CallerTokenDecoder.create(properties, secret, jwkSet, clock);
     }
 }
