@@ -13,7 +13,10 @@ import java.time.Instant;
 import java.util.Map;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
@@ -22,16 +25,19 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The one extra application context of the security tests: {@code jwk-set-uri} pointing at a real issuer
- * (mock-oauth2-server), issuer and audience required, and no {@code LATCHKEY_JWT_SECRET}. Closed after this class,
- * so it does not keep running beside the shared context.
+ * (mock-oauth2-server, through a {@link JwkSetRelay} that can play unavailable), issuer and audience required, and no
+ * {@code LATCHKEY_JWT_SECRET}. Closed after this class, so it does not keep running beside the shared context.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class JwkSetCallersOverHttpTest {
 
     private static final String ISSUER_ID = "callers";
     private static final String AUDIENCE = "latchkey";
     private static final MockOAuth2Server issuer = startedIssuer();
+    private static final JwkSetRelay relay =
+            new JwkSetRelay(issuer.jwksUrl(ISSUER_ID).uri());
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -46,6 +52,7 @@ class JwkSetCallersOverHttpTest {
 
     @AfterAll
     static void stopIssuer() {
+        relay.stop();
         issuer.shutdown();
     }
 
@@ -56,9 +63,7 @@ class JwkSetCallersOverHttpTest {
         registry.add("latchkey.master-keys", () -> LatchkeySpringTest.TEST_MASTER_KEYS);
         registry.add("latchkey.scheduled-refresh-interval", () -> "0s");
         registry.add("server.address", () -> "127.0.0.1");
-        registry.add(
-                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
-                () -> issuer.jwksUrl(ISSUER_ID).toString());
+        registry.add("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", relay::uri);
         registry.add("latchkey.jwt.issuer", () -> issuer.issuerUrl(ISSUER_ID).toString());
         registry.add("latchkey.jwt.audience", () -> AUDIENCE);
     }
@@ -91,6 +96,23 @@ class JwkSetCallersOverHttpTest {
                 .hs256();
 
         assertThat(events(token).statusCode()).isEqualTo(401);
+    }
+
+    /** First, so that the JWK set has not been fetched yet (the decoder caches it for five minutes). */
+    @Test
+    @Order(1)
+    void whileTheJwkSetCannotBeFetchedATokenAnswers503AsProblem() throws Exception {
+        relay.unavailable(true);
+        try {
+            HttpResponse<String> response = events(issuersToken(AUDIENCE));
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(response.headers().firstValue("Retry-After")).isPresent();
+            assertThat(response.body()).contains("/problems/issuer-unavailable");
+        } finally {
+            relay.unavailable(false);
+        }
     }
 
     private HttpResponse<String> events(String token) throws Exception {
