@@ -1,6 +1,7 @@
 package dev.latchkey.app;
 
 import dev.latchkey.app.eventstore.EventProbe;
+import dev.latchkey.testsupport.TestPostgres;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
@@ -9,12 +10,15 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The base of the Spring tests: one application context, cached and shared by every subclass (so they must not add
- * configuration of their own), on the JVM's {@link TestPostgres} database with a fixed test master key.
+ * configuration of their own), on the {@link #DATABASE} database of the JVM's {@link TestPostgres}, with a fixed test master key.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @AutoConfigureObservability(tracing = false) // tests turn metrics export off by default; /actuator/prometheus is tested
 @Import(EventProbe.class)
 public abstract class LatchkeySpringTest {
+
+    /** The application's database on the JVM's {@link TestPostgres}, shared by every Spring test. */
+    public static final String DATABASE = "latchkey_test";
 
     /** A master key still configured but no longer current, as during a rotation: 32 bytes 0x20..0x3f. */
     public static final String RETIRED_MASTER_KEY = "retired:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
@@ -36,7 +40,7 @@ public abstract class LatchkeySpringTest {
 
     @DynamicPropertySource
     static void testDatabase(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", TestPostgres::jdbcUrl);
+        registry.add("spring.datasource.url", () -> TestPostgres.jdbcUrl(DATABASE));
         registry.add("spring.datasource.username", TestPostgres::username);
         registry.add("latchkey.master-keys", () -> TEST_MASTER_KEYS);
         registry.add("latchkey.jwt-secret", () -> TEST_JWT_SECRET);

@@ -3,6 +3,7 @@ package dev.latchkey.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.testsupport.LeakScanner;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.domain.application.OAuthSettings;
 import dev.latchkey.domain.provider.ExchangeFailure;
 import dev.latchkey.domain.provider.ExchangeFailure.ClientMisconfigured;
@@ -16,17 +17,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a token endpoint's answer (RFC 6749 §5.1 and §5.2): tokens, or a classified failure. An error body is an
  * error whatever the status (Slack and GitHub answer 200 with one), and the whole JSON is kept for provider-specific
- * fields.
+ * fields. JSON is expected; a form-encoded body (the legacy shape) is read into the same JSON object. What cannot be
+ * trusted in a grant (an absurd lifetime, a token type with control characters, an unusable scope list) is dropped
+ * alone: the tokens are always kept.
  */
 final class TokenResponseParser {
+
+    private static final Logger log = LoggerFactory.getLogger(TokenResponseParser.class);
+
+    /** RFC 6750 and RFC 9449 types are a few letters; a longer one is no type, and goes to a read-model column. */
+    static final int MAX_TOKEN_TYPE_LENGTH = 64;
 
     private final ObjectMapper json = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -43,11 +49,19 @@ final class TokenResponseParser {
         if (byStatus != null) {
             return byStatus;
         }
-        JsonNode body = readObject(response.body());
+        byte[] raw = response.body();
+        String contentType = response.header("Content-Type");
+        JsonNode body = readObject(raw);
+        boolean form = false;
+        if (body == null && FormEncodedBody.mayBe(contentType)) {
+            body = FormEncodedBody.read(raw);
+            form = body != null;
+        }
         if (body == null) {
-            return response.status() == 401
-                    ? new ClientMisconfigured("http-401")
-                    : new Transient("not-json", retryAfter);
+            if (response.status() == 401) {
+                return new ClientMisconfigured("http-401");
+            }
+            return new Transient(FormEncodedBody.declared(contentType) ? "unreadable-form" : "not-json", retryAfter);
         }
         JsonNode error = body.get("error");
         if (error != null && !error.isNull()) {
@@ -66,10 +80,10 @@ final class TokenResponseParser {
         return new TokenGrant(
                 Secret.of(accessToken),
                 Secret.ofNullable(text(body, "refresh_token")),
-                expiresIn(body.get("expires_in")),
-                scopes(body.get("scope"), oauth),
-                text(body, "token_type"),
-                Secret.of(new String(response.body(), StandardCharsets.UTF_8)));
+                TokenLifetime.fromExpiresIn(body.get("expires_in")),
+                GrantedScopes.from(body.get("scope"), oauth),
+                tokenType(body),
+                Secret.of(form ? asJson((ObjectNode) body) : new String(raw, StandardCharsets.UTF_8)));
     }
 
     /** The body as a JSON object, or null when it is not one. */
@@ -82,50 +96,31 @@ final class TokenResponseParser {
         }
     }
 
+    private String asJson(ObjectNode fields) {
+        try {
+            return json.writeValueAsString(fields);
+        } catch (IOException e) {
+            throw new IllegalStateException("a tree of strings is always writable"); // never the body
+        }
+    }
+
     private static String text(JsonNode body, String field) {
         JsonNode node = body.get(field);
         return node != null && node.isTextual() ? node.asText() : null;
     }
 
-    /** A number or a string of digits (some providers quote it); anything else is as good as absent. */
-    private static Duration expiresIn(JsonNode node) {
-        if (node == null) {
+    /** Null when absent or unfit to store: PostgreSQL refuses NUL in text, and a control character is no type. */
+    private static String tokenType(JsonNode body) {
+        String type = text(body, "token_type");
+        if (type == null) {
             return null;
         }
-        long seconds;
-        if (node.isIntegralNumber() && node.canConvertToLong()) {
-            seconds = node.asLong();
-        } else if (node.isTextual() && node.asText().trim().matches("[0-9]{1,18}")) {
-            seconds = Long.parseLong(node.asText().trim());
-        } else {
+        if (type.length() > MAX_TOKEN_TYPE_LENGTH || type.chars().anyMatch(c -> c < 0x20 || c == 0x7F)) {
+            log.warn(
+                    "token_type ignored, the tokens kept: longer than {} characters or holding a control character",
+                    MAX_TOKEN_TYPE_LENGTH);
             return null;
         }
-        return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    }
-
-    /** RFC 6749 says space-delimited; providers with another separator declare it, and a few send an array. */
-    private static List<String> scopes(JsonNode node, OAuthSettings oauth) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        List<String> scopes = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(scope -> {
-                if (scope.isTextual() && !scope.asText().isBlank()) {
-                    scopes.add(scope.asText().trim());
-                }
-            });
-            return scopes;
-        }
-        if (!node.isTextual()) {
-            return null;
-        }
-        String separator = oauth.scopeSeparatorOrDefault();
-        String pattern = separator.isBlank() ? "\\s+" : Pattern.quote(separator) + "|\\s+";
-        Arrays.stream(node.asText().split(pattern))
-                .map(String::trim)
-                .filter(scope -> !scope.isEmpty())
-                .forEach(scopes::add);
-        return scopes;
+        return type;
     }
 }

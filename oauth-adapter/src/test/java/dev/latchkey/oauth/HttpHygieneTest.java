@@ -9,6 +9,7 @@ import dev.latchkey.domain.provider.ExchangeFailure.Transient;
 import dev.latchkey.domain.provider.ExchangeResult;
 import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.testsupport.LeakScanner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -33,7 +34,7 @@ class HttpHygieneTest {
     private static final int TEN_MEGABYTES = 10 * 1024 * 1024;
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck();
+    final LeakScanner leaks = LeakScanner.forSecrets();
 
     private final MockWebServer server = new MockWebServer();
     private ScribeJavaProviderExchange exchange = new ScribeJavaProviderExchange(Stub.loopbackSettings());

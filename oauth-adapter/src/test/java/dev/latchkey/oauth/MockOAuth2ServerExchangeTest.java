@@ -7,6 +7,7 @@ import dev.latchkey.domain.provider.ExchangeResult;
 import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.testsupport.LeakScanner;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -34,11 +35,11 @@ class MockOAuth2ServerExchangeTest {
     private static ScribeJavaProviderExchange exchange;
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck();
+    final LeakScanner leaks = LeakScanner.forSecrets();
 
     @BeforeAll
     static void start() {
-        LeakCheck.bridgeJavaUtilLogging();
+        LeakScanner.bridgeJavaUtilLogging();
         server = new MockOAuth2Server(new OAuth2Config(false, null, null, true));
         server.start(InetAddress.getLoopbackAddress(), 0);
         exchange = new ScribeJavaProviderExchange(Stub.loopbackSettings());

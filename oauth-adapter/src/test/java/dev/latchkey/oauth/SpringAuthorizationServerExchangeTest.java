@@ -10,6 +10,9 @@ import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.provider.RevocationResult;
 import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.testsupport.LeakScanner;
+import dev.latchkey.testsupport.TestAuthorizationServer;
+import dev.latchkey.testsupport.TestAuthorizationServer.Client;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -27,16 +30,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SpringAuthorizationServerExchangeTest {
 
+    /** Its secret breaks unless form-encoded; its redirect URI is registered exactly and nothing listens there. */
+    private static final Client CLIENT = Client.basic(
+            "latchkey-client",
+            "Tr1cky+S3cret%41/with/Slashes=",
+            "http://127.0.0.1:9/apps/oauth/callback",
+            "openid",
+            "read",
+            "write");
+
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static SpringAuthorizationServer server;
+    private static TestAuthorizationServer server;
     private static ScribeJavaProviderExchange exchange;
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck();
+    final LeakScanner leaks = LeakScanner.forSecrets();
 
     @BeforeAll
     static void startServer() {
-        server = SpringAuthorizationServer.shared();
+        server = TestAuthorizationServer.shared().register(CLIENT);
         exchange = new ScribeJavaProviderExchange(ProviderExchangeSettings.defaults()
                 .withAllowInsecureLoopback(true)
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5)));
@@ -56,14 +68,14 @@ class SpringAuthorizationServerExchangeTest {
                 .scopes("openid", "read", "write")
                 .basic()
                 .usePkce(true)
-                .clientId(SpringAuthorizationServer.CLIENT_ID)
+                .clientId(CLIENT.id())
                 .clientSecret(leaks.secret(secret))
-                .redirectUri(SpringAuthorizationServer.REDIRECT_URI)
+                .redirectUri(CLIENT.redirectUri())
                 .client();
     }
 
     private ProviderClient client() {
-        return client(SpringAuthorizationServer.CLIENT_SECRET);
+        return client(CLIENT.secret());
     }
 
     private Secret randomSecret() {
@@ -76,7 +88,7 @@ class SpringAuthorizationServerExchangeTest {
     private Secret authorize(ProviderClient client, Secret verifier) {
         Secret state = randomSecret();
         URI consent = exchange.authorizationUrl(client, state, verifier);
-        return Secret.of(leaks.secret(server.authorize(consent, state.reveal())));
+        return Secret.of(leaks.secret(server.authorize(CLIENT, consent, state.reveal())));
     }
 
     private TokenGrant tokens(ExchangeResult result) {
@@ -107,7 +119,7 @@ class SpringAuthorizationServerExchangeTest {
         assertThat(grant.grantedScopes()).containsExactlyInAnyOrder("openid", "read", "write");
         assertThat(Stub.parse(grant.rawResponse().utf8()).has("id_token")).isTrue();
         assertThat(server.isActive(grant.accessToken().reveal())).isTrue();
-        assertThat(exchange.fetchHandle(client, grant.accessToken())).contains(SpringAuthorizationServer.USERNAME);
+        assertThat(exchange.fetchHandle(client, grant.accessToken())).contains(TestAuthorizationServer.USERNAME);
     }
 
     @Test

@@ -28,6 +28,15 @@ final class Stub {
                 .build();
     }
 
+    /** An answer with any content type, for bodies that are not JSON; a null type sends no Content-Type. */
+    static MockResponse body(int status, String contentType, String body) {
+        MockResponse.Builder answer = new MockResponse.Builder().code(status).body(body);
+        if (contentType != null) {
+            answer.addHeader("Content-Type", contentType);
+        }
+        return answer.build();
+    }
+
     static MockResponse tokens(String accessToken, String refreshToken) {
         return json(
                 200,

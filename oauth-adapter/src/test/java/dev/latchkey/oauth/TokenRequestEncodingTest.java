@@ -8,6 +8,7 @@ import dev.latchkey.domain.provider.ExchangeResult;
 import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.testsupport.LeakScanner;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TokenRequestEncodingTest {
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck();
+    final LeakScanner leaks = LeakScanner.forSecrets();
 
     private final MockWebServer server = new MockWebServer();
     private final ScribeJavaProviderExchange exchange = new ScribeJavaProviderExchange(Stub.loopbackSettings());
@@ -84,8 +85,8 @@ class TokenRequestEncodingTest {
                 .clientSecret(leaks.secret("refresh-secret"))
                 .client();
         String refreshToken = leaks.secret("rt-ünïcode-1");
-        server.enqueue(Stub.tokens(leaks.secret("at-r-1"), leaks.secret("rt-r-2")));
-        server.enqueue(Stub.tokens(leaks.secret("at-r-3"), leaks.secret("rt-r-4")));
+        server.enqueue(Stub.tokens(leaks.secret("at-refresh-1"), leaks.secret("rt-refresh-2")));
+        server.enqueue(Stub.tokens(leaks.secret("at-refresh-3"), leaks.secret("rt-refresh-4")));
 
         leaks.shown(exchange.refresh(client, Secret.of(refreshToken), List.of("read", "write")));
         leaks.shown(exchange.refresh(client, Secret.of(refreshToken), List.of()));
@@ -108,7 +109,7 @@ class TokenRequestEncodingTest {
                 .clientSecret(secret)
                 .client();
         String code = leaks.secret("form-code-1");
-        server.enqueue(Stub.tokens(leaks.secret("at-f-1"), leaks.secret("rt-f-1")));
+        server.enqueue(Stub.tokens(leaks.secret("at-form-1"), leaks.secret("rt-form-1")));
 
         leaks.shown(exchange.exchangeCode(client, Secret.of(code), null));
 
@@ -138,7 +139,7 @@ class TokenRequestEncodingTest {
                 .clientSecret(secret)
                 .client();
         String verifier = leaks.secret("post-verifier-0123456789-0123456789-012345");
-        server.enqueue(Stub.tokens(leaks.secret("at-p-1"), leaks.secret("rt-p-1")));
+        server.enqueue(Stub.tokens(leaks.secret("at-post-1"), leaks.secret("rt-post-1")));
 
         leaks.shown(exchange.exchangeCode(client, Secret.of(leaks.secret("post-code")), Secret.of(verifier)));
 

@@ -12,6 +12,7 @@ import dev.latchkey.domain.provider.ExchangeResult;
 import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.testsupport.LeakScanner;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +31,7 @@ class TokenResponseClassificationTest {
     private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
 
     @RegisterExtension
-    final LeakCheck leaks = new LeakCheck();
+    final LeakScanner leaks = LeakScanner.forSecrets();
 
     private final MockWebServer server = new MockWebServer();
     private final ScribeJavaProviderExchange exchange =
@@ -85,11 +86,11 @@ class TokenResponseClassificationTest {
     @Test
     void expiresInIsReadAsANumberOrAString() {
         TokenGrant number = (TokenGrant) refreshAnswered(
-                Stub.json(200, "{\"access_token\":\"" + leaks.secret("at-n") + "\",\"expires_in\":3600}"));
-        TokenGrant string = (TokenGrant) refreshAnswered(
-                Stub.json(200, "{\"access_token\":\"" + leaks.secret("at-s") + "\",\"expires_in\":\"7200\"}"));
-        TokenGrant absent =
-                (TokenGrant) refreshAnswered(Stub.json(200, "{\"access_token\":\"" + leaks.secret("at-a") + "\"}"));
+                Stub.json(200, "{\"access_token\":\"" + leaks.secret("at-numeric-expiry") + "\",\"expires_in\":3600}"));
+        TokenGrant string = (TokenGrant) refreshAnswered(Stub.json(
+                200, "{\"access_token\":\"" + leaks.secret("at-string-expiry") + "\",\"expires_in\":\"7200\"}"));
+        TokenGrant absent = (TokenGrant)
+                refreshAnswered(Stub.json(200, "{\"access_token\":\"" + leaks.secret("at-absent-expiry") + "\"}"));
 
         assertThat(number.expiresIn()).isEqualTo(Duration.ofSeconds(3600));
         assertThat(string.expiresIn()).isEqualTo(Duration.ofSeconds(7200));
@@ -106,8 +107,8 @@ class TokenResponseClassificationTest {
                 .clientSecret("classification-secret")
                 .client();
 
-        TokenGrant grant = (TokenGrant) refreshAnswered(
-                Stub.json(200, "{\"access_token\":\"" + leaks.secret("at-gh") + "\",\"scope\":\"repo,user\"}"));
+        TokenGrant grant = (TokenGrant) refreshAnswered(Stub.json(
+                200, "{\"access_token\":\"" + leaks.secret("at-github-scope") + "\",\"scope\":\"repo,user\"}"));
 
         assertThat(grant.grantedScopes()).containsExactly("repo", "user");
     }
@@ -202,8 +203,8 @@ class TokenResponseClassificationTest {
                 "{\"error\":\"invalid_grant\",\"error_description\":\""
                         + leaks.secret("grant rt-classification revoked at 10:00") + "\"}"));
 
-        assertThat(leaks.events())
-                .anySatisfy(event -> assertThat(event.getFormattedMessage())
+        assertThat(leaks.capturedLogs())
+                .anySatisfy(line -> assertThat(line)
                         .contains("refresh at", "failed", FailureKind.GRANT_REVOKED.wire(), "invalid_grant"));
     }
 }

@@ -1,23 +1,24 @@
 package dev.latchkey.query;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.latchkey.testsupport.TestPostgres;
 import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.common.transaction.Transaction;
 import org.axonframework.common.transaction.TransactionManager;
-import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.DefaultTransactionDefinition;
 
-/** One real PostgreSQL per test JVM, migrated by Flyway with the query side's scripts. */
+/**
+ * The query side's database on the test JVM's {@link TestPostgres}, migrated by Flyway with the query side's scripts,
+ * with the JdbcTemplate and transactions the projections run on.
+ */
 public final class TestDatabase {
 
-    private static final EmbeddedPostgres POSTGRES = start();
-    private static final DataSource DATA_SOURCE = migrated(POSTGRES.getPostgresDatabase());
+    static final String DATABASE = "latchkey_query";
+
+    private static final DataSource DATA_SOURCE = TestPostgres.migrated(DATABASE);
     private static final JdbcTemplate JDBC = new JdbcTemplate(DATA_SOURCE);
     private static final DataSourceTransactionManager TRANSACTIONS = new DataSourceTransactionManager(DATA_SOURCE);
 
@@ -55,30 +56,5 @@ public final class TestDatabase {
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'flyway_schema_history'",
                 String.class);
         JDBC.execute("TRUNCATE " + String.join(", ", tables));
-    }
-
-    private static EmbeddedPostgres start() {
-        try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is going away
-                }
-            }));
-            return postgres;
-        } catch (IOException e) {
-            throw new UncheckedIOException("the embedded PostgreSQL did not start", e);
-        }
-    }
-
-    private static DataSource migrated(DataSource dataSource) {
-        Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        return dataSource;
     }
 }

@@ -1,6 +1,9 @@
 package dev.latchkey.app.browser;
 
+import dev.latchkey.app.authorization.AuthorizationTickets;
 import dev.latchkey.app.config.LatchkeyProperties;
+import dev.latchkey.app.flow.CallbackOutcome;
+import dev.latchkey.app.flow.OAuthCallback;
 import dev.latchkey.domain.connection.ConnectionId;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;

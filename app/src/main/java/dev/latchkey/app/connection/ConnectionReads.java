@@ -1,13 +1,20 @@
 package dev.latchkey.app.connection;
 
 import dev.latchkey.app.config.LatchkeyProperties;
+import dev.latchkey.app.crypto.ConnectionSecrets;
+import dev.latchkey.app.flow.ConnectionTarget;
+import dev.latchkey.app.flow.TokenRefresher;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionStatus;
+import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.GetConnection;
 import dev.latchkey.query.connection.ListConnections;
+import dev.latchkey.query.connection.Viewer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,6 +83,13 @@ public class ConnectionReads implements DisposableBean {
         return row.map(r -> answer(r, withTokens));
     }
 
+    /** The connection as {@code viewer} may see it. @throws ConnectionNotFoundException when it may not (or is gone) */
+    public ConnectionRow visibleRow(WorkspaceId workspace, ConnectionId id, Viewer viewer) {
+        return connections
+                .handle(new GetConnection(workspace, id, viewer))
+                .orElseThrow(ConnectionNotFoundException::new);
+    }
+
     public ConnectionAnswer answer(ConnectionRow row, boolean withTokens) {
         return new ConnectionAnswer(row.connection(), withTokens ? usableAccessToken(row) : null);
     }
@@ -102,7 +116,7 @@ public class ConnectionReads implements DisposableBean {
     /** A refresh that fails leaves the row as it is: the read answers what the view then holds. */
     private void refreshQuietly(ConnectionRow row, Actor actor) {
         try {
-            refresher.refresh(target(row), false, actor);
+            refresher.refresh(ConnectionTarget.of(row), false, actor);
         } catch (RuntimeException e) {
             log.warn(
                     "refresh on read of connection {} failed: {}",
@@ -133,14 +147,6 @@ public class ConnectionReads implements DisposableBean {
                 row.connection().id(),
                 SecretField.ACCESS_TOKEN,
                 row.tokens().accessToken());
-    }
-
-    public static RefreshTarget target(ConnectionRow row) {
-        return new RefreshTarget(
-                row.connection().id(),
-                row.connection().workspaceId(),
-                row.connection().applicationId(),
-                row.connection().providerName());
     }
 
     @Override

@@ -6,13 +6,14 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.latchkey.app.config.LatchkeyProperties;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
  * {@code java -jar latchkey.jar mint-token --sub alice --wid ws-1 --uwid uw-1 --app <id> --trigger http-route
@@ -53,11 +54,13 @@ public final class DevTokenCommand {
             }
             options.put(args[i].substring(2), args[i + 1]);
         }
-        String configured = System.getenv("LATCHKEY_JWT_SECRET");
-        byte[] secret = configured != null && !configured.isBlank()
-                ? configured.getBytes(StandardCharsets.UTF_8)
-                : JwtSecretSource.generatedSecret(
-                        Path.of(System.getenv().getOrDefault("LATCHKEY_DATA_DIR", "./data")), false);
+        // the same settings as the server: latchkey.* from the environment and system properties, defaults included
+        LatchkeyProperties properties =
+                Binder.get(new StandardEnvironment()).bindOrCreate("latchkey", LatchkeyProperties.class);
+        byte[] secret = properties.jwtSecret() != null
+                        && !properties.jwtSecret().reveal().isBlank()
+                ? properties.jwtSecret().utf8()
+                : JwtSecretSource.generatedSecret(properties.dataDir(), false);
         System.out.println(mint(options, secret, Instant.now()));
     }
 }

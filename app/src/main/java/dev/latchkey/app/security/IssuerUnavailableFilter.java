@@ -1,6 +1,6 @@
 package dev.latchkey.app.security;
 
-import dev.latchkey.app.web.ProblemResponses;
+import dev.latchkey.app.problem.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

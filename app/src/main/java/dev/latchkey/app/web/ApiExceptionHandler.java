@@ -1,11 +1,13 @@
 package dev.latchkey.app.web;
 
-import static dev.latchkey.app.web.ProblemResponses.problem;
+import static dev.latchkey.app.problem.ProblemResponses.problem;
 
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import dev.latchkey.app.connection.ProviderNotReadyException;
+import dev.latchkey.app.connection.ConnectionNotFoundException;
+import dev.latchkey.app.problem.ProblemResponses;
+import dev.latchkey.app.provider.ProviderNotReadyException;
 import dev.latchkey.app.security.MissingClaimException;
 import dev.latchkey.domain.RuleViolation;
 import dev.latchkey.domain.application.ApplicationNotInstalledException;
@@ -99,6 +101,7 @@ class ApiExceptionHandler {
         ApplicationNotInstalledException.class,
         AggregateNotFoundException.class,
         NotFoundException.class,
+        ConnectionNotFoundException.class,
         NoResourceFoundException.class
     })
     ProblemDetail notFound(Exception e) {

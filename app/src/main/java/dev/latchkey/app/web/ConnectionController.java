@@ -1,18 +1,20 @@
 package dev.latchkey.app.web;
 
-import static dev.latchkey.app.web.ProblemResponses.problem;
+import static dev.latchkey.app.problem.ProblemResponses.problem;
 
-import dev.latchkey.app.connection.Actor;
 import dev.latchkey.app.connection.ConnectionAnswer;
 import dev.latchkey.app.connection.ConnectionCommands;
 import dev.latchkey.app.connection.ConnectionReads;
-import dev.latchkey.app.connection.RefreshOutcome;
 import dev.latchkey.app.connection.StartedAuthorization;
-import dev.latchkey.app.connection.TokenRefresher;
+import dev.latchkey.app.flow.ConnectionTarget;
+import dev.latchkey.app.flow.RefreshOutcome;
+import dev.latchkey.app.flow.TokenRefresher;
 import dev.latchkey.app.security.Caller;
 import dev.latchkey.app.security.Scopes;
+import dev.latchkey.app.writemodel.Actor;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ProviderName;
+import dev.latchkey.domain.connection.Connection;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.domain.connection.WorkspaceId;
@@ -158,8 +160,8 @@ class ConnectionController {
         Viewer viewer = caller.viewer();
         ConnectionId connection = ConnectionId.of(id);
         Actor actor = new Actor(caller.subject(), workspace);
-        ConnectionRow row = commands.visible(workspace, connection, viewer);
-        RefreshOutcome outcome = refresher.refresh(ConnectionReads.target(row), true, actor);
+        ConnectionRow row = reads.visibleRow(workspace, connection, viewer);
+        RefreshOutcome outcome = refresher.refresh(ConnectionTarget.of(row), true, actor);
         if (outcome instanceof RefreshOutcome.AuthFailed failed) {
             throw new ApiProblemException(problem(
                     HttpStatus.CONFLICT, "auth-failed", "the provider refused the grant; the person must reconnect"));
@@ -249,8 +251,8 @@ class ConnectionController {
         Caller caller = Caller.from(jwt);
         WorkspaceId workspace = caller.requireWorkspace();
         String reason = body == null ? null : body.reason();
-        if (reason != null && reason.length() > 1000) {
-            throw RequestValidationException.of("reason", "must be at most 1000 characters");
+        if (reason != null && reason.length() > Connection.MAX_REASON) {
+            throw RequestValidationException.of("reason", "must be at most " + Connection.MAX_REASON + " characters");
         }
         commands.reportAuthFailure(
                 ConnectionId.of(id),
@@ -276,7 +278,7 @@ class ConnectionController {
         ProviderName provider = null;
         if (body.providerName() == null
                 || !ProviderName.PATTERN.matcher(body.providerName()).matches()) {
-            errors.add(Map.of("field", "providerName", "message", "must match ^[a-z][a-z0-9-]*$"));
+            errors.add(Map.of("field", "providerName", "message", "must match " + ProviderName.PATTERN.pattern()));
         } else {
             provider = ProviderName.of(body.providerName());
         }
@@ -286,8 +288,8 @@ class ConnectionController {
         } catch (IllegalArgumentException e) {
             errors.add(Map.of("field", "visibility", "message", "must be user or workspace"));
         }
-        if (body.name() != null && (body.name().isBlank() || body.name().length() > 200)) {
-            errors.add(Map.of("field", "name", "message", "must be 1 to 200 characters"));
+        if (body.name() != null && (body.name().isBlank() || body.name().length() > Connection.MAX_NAME)) {
+            errors.add(Map.of("field", "name", "message", "must be 1 to " + Connection.MAX_NAME + " characters"));
         }
         if (!errors.isEmpty()) {
             throw new RequestValidationException(errors);

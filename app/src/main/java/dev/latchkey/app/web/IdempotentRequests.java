@@ -1,10 +1,10 @@
 package dev.latchkey.app.web;
 
-import static dev.latchkey.app.web.ProblemResponses.problem;
+import static dev.latchkey.app.problem.ProblemResponses.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.app.connection.AuthorizationSecrets;
+import dev.latchkey.app.authorization.AuthorizationSecrets;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.domain.secret.SealingContext;
@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -126,6 +127,8 @@ public class IdempotentRequests {
         }
     }
 
+    /** Answers are kept for a day; drop the older ones every hour. */
+    @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT1M")
     public int deleteExpired() {
         return jdbc.update(
                 "delete from idempotency_key where created_at < ?",

@@ -22,6 +22,7 @@ import dev.latchkey.domain.connection.ReconnectStarted;
 import dev.latchkey.domain.connection.RefreshFailed;
 import dev.latchkey.domain.connection.RefreshStarted;
 import dev.latchkey.domain.connection.RevocationOutcome;
+import dev.latchkey.domain.connection.RevocationStarted;
 import dev.latchkey.domain.connection.TokensRefreshed;
 import dev.latchkey.domain.connection.UserWorkspaceId;
 import dev.latchkey.domain.connection.Visibility;
@@ -61,6 +62,7 @@ class AuditPayloadsTest {
             new ConnectionAuthFailed(ID, "invalid_grant", AT),
             new ConnectionRenamed(ID, "Linear (work)"),
             new VisibilityChanged(ID, Visibility.WORKSPACE),
+            new RevocationStarted(ID),
             new ConnectionRevoked(ID, RevocationOutcome.REVOKED, RevocationOutcome.UNSUPPORTED));
 
     private final AuditPayloads payloads = new AuditPayloads();

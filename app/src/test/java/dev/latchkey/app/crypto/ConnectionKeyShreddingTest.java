@@ -17,7 +17,10 @@ import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionRevoked;
 import dev.latchkey.domain.connection.ConnectionRevokedException;
 import dev.latchkey.domain.connection.PendingAuthorization;
+import dev.latchkey.domain.connection.RecordRevocation;
+import dev.latchkey.domain.connection.RevocationDecision;
 import dev.latchkey.domain.connection.RevocationOutcome;
+import dev.latchkey.domain.connection.RevocationStarted;
 import dev.latchkey.domain.connection.Revoke;
 import dev.latchkey.domain.connection.StartAuthorization;
 import dev.latchkey.domain.connection.UserWorkspaceId;
@@ -70,9 +73,11 @@ class ConnectionKeyShreddingTest extends LatchkeySpringTest {
         Map<SecretField, Sealed> revokedSecrets = start(application, revoked);
         Map<SecretField, Sealed> keptSecrets = start(application, kept);
 
+        RevocationDecision decision = commands.sendAndWait(
+                asCommand(new Revoke(revoked, UserWorkspaceId.of("uw-1")), "user-1", workspace.value()));
         commands.sendAndWait(asCommand(
-                new Revoke(
-                        revoked, UserWorkspaceId.of("uw-1"), RevocationOutcome.REVOKED, RevocationOutcome.UNSUPPORTED),
+                new RecordRevocation(
+                        revoked, decision.decidedAt(), RevocationOutcome.REVOKED, RevocationOutcome.UNSUPPORTED),
                 "user-1",
                 workspace.value()));
 
@@ -100,12 +105,15 @@ class ConnectionKeyShreddingTest extends LatchkeySpringTest {
                 from domain_event_entry where aggregate_identifier = ? order by sequence_number""", revoked.value());
         assertThat(history)
                 .extracting(row -> row.get("payload_type"))
-                .containsExactly(AuthorizationStarted.class.getName(), ConnectionRevoked.class.getName());
+                .containsExactly(
+                        AuthorizationStarted.class.getName(),
+                        RevocationStarted.class.getName(),
+                        ConnectionRevoked.class.getName());
         JsonNode started = JSON.readTree((String) history.get(0).get("payload"));
         assertThat(started.at("/visibility").asText()).isEqualTo("workspace");
         assertThat(started.at("/authorization/codeVerifier/keyId").asText())
                 .isEqualTo(revokedSecrets.get(SecretField.CODE_VERIFIER).keyId());
-        assertThat(JSON.readTree((String) history.get(1).get("meta_data")).toString())
+        assertThat(JSON.readTree((String) history.get(2).get("meta_data")).toString())
                 .contains("user-1");
     }
 

@@ -1,13 +1,12 @@
 package dev.latchkey.app.crypto;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.latchkey.app.TestPostgres;
 import dev.latchkey.domain.secret.Secret;
-import org.flywaydb.core.Flyway;
+import dev.latchkey.testsupport.TestPostgres;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * A database of its own on the test JVM's PostgreSQL, migrated like the application's, for the crypto tests that play
+ * A database of its own on the test JVM's {@link TestPostgres}, migrated like the application's, for the crypto tests that play
  * several nodes with different master keys: their data keys never reach the shared application database.
  */
 final class CryptoTestDatabase {
@@ -20,16 +19,12 @@ final class CryptoTestDatabase {
 
     static synchronized JdbcTemplate jdbc() {
         if (jdbc == null) {
-            String shared = TestPostgres.jdbcUrl();
-            try (HikariDataSource server = dataSource(shared, 1)) {
-                new JdbcTemplate(server).execute("create database " + DATABASE);
-            }
-            HikariDataSource dataSource = dataSource(shared.substring(0, shared.lastIndexOf('/') + 1) + DATABASE, 8);
-            Flyway.configure()
-                    .dataSource(dataSource)
-                    .locations("classpath:db/migration")
-                    .load()
-                    .migrate();
+            TestPostgres.migrated(DATABASE);
+            // pooled: the nodes of a test work on the table at the same time
+            HikariDataSource dataSource = new HikariDataSource();
+            dataSource.setJdbcUrl(TestPostgres.jdbcUrl(DATABASE));
+            dataSource.setUsername(TestPostgres.username());
+            dataSource.setMaximumPoolSize(8);
             jdbc = new JdbcTemplate(dataSource);
         }
         return jdbc;
@@ -53,12 +48,4 @@ final class CryptoTestDatabase {
     }
 
     record Node(MasterKeyring keyring, DataKeys dataKeys, EnvelopeSecretSealer sealer, MasterKeyRotation rotation) {}
-
-    private static HikariDataSource dataSource(String url, int poolSize) {
-        HikariDataSource dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl(url);
-        dataSource.setUsername(TestPostgres.username());
-        dataSource.setMaximumPoolSize(poolSize);
-        return dataSource;
-    }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.app.LatchkeyApplication;
 import dev.latchkey.app.LatchkeySpringTest;
-import dev.latchkey.app.TestPostgres;
+import dev.latchkey.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
@@ -16,7 +16,7 @@ class MasterKeysRequiredTest {
         // command-line arguments outrank the environment: an exported LATCHKEY_MASTER_KEYS cannot mask the check
         assertThatThrownBy(() -> new SpringApplicationBuilder(LatchkeyApplication.class)
                         .run(
-                                "--spring.datasource.url=" + TestPostgres.jdbcUrl(),
+                                "--spring.datasource.url=" + TestPostgres.jdbcUrl(LatchkeySpringTest.DATABASE),
                                 "--spring.datasource.username=" + TestPostgres.username(),
                                 "--latchkey.master-keys=",
                                 "--latchkey.jwt-secret=" + LatchkeySpringTest.TEST_JWT_SECRET,

@@ -12,6 +12,7 @@ import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.RenameConnection;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.query.connection.ConnectionViewProjection;
+import dev.latchkey.testsupport.TestPostgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -206,12 +207,8 @@ class DatabaseOutageTest {
     }
 
     /** Same port and directory every time, so the application's pool finds it again. */
-    private EmbeddedPostgres startPostgres() throws IOException {
-        return EmbeddedPostgres.builder()
-                .setPort(port)
-                .setDataDirectory(dataDirectory)
-                .setCleanDataDirectory(false)
-                .start();
+    private EmbeddedPostgres startPostgres() {
+        return TestPostgres.startDedicated(port, dataDirectory);
     }
 
     private void createDatabaseAndProbeSchema() throws SQLException {

@@ -2,26 +2,21 @@ package dev.latchkey.app.journey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.testsupport.TestAuthorizationServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A person's browser, driven headlessly: it keeps cookies, follows no redirect by itself (so each hop can be
  * checked), and logs in at the test authorization server when asked.
  */
 public final class Browser {
-
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder()
             .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
@@ -51,27 +46,13 @@ public final class Browser {
     public URI consentAtProvider(URI providerUrl, TestAuthorizationServer provider) {
         HttpResponse<String> answer = get(providerUrl);
         if (location(answer) != null && location(answer).endsWith("/login")) {
-            logIn(provider);
+            provider.logIn(http);
             answer = get(providerUrl);
         }
         assertThat(answer.statusCode())
                 .as("the provider redirects back: %s %s", providerUrl, answer.body())
                 .isEqualTo(302);
         return URI.create(location(answer));
-    }
-
-    private void logIn(TestAuthorizationServer provider) {
-        String page = get(URI.create(provider.url("/login"))).body();
-        Matcher csrf = CSRF.matcher(page);
-        assertThat(csrf.find()).isTrue();
-        String form = "username=" + encode(TestAuthorizationServer.USERNAME) + "&password="
-                + encode(TestAuthorizationServer.PASSWORD) + "&_csrf=" + encode(csrf.group(1));
-        HttpResponse<String> loggedIn = send(HttpRequest.newBuilder(URI.create(provider.url("/login")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("Accept", "text/html")
-                .POST(HttpRequest.BodyPublishers.ofString(form))
-                .build());
-        assertThat(loggedIn.statusCode()).isEqualTo(302);
     }
 
     private HttpResponse<String> send(HttpRequest request) {
@@ -83,9 +64,5 @@ public final class Browser {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.latchkey.app.LatchkeyApplication;
-import dev.latchkey.app.TestPostgres;
+import dev.latchkey.testsupport.TestPostgres;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,7 +109,7 @@ class ConcurrentRefreshTest extends JourneyTest {
     private static ConfigurableApplicationContext secondInstance() {
         return new SpringApplicationBuilder(LatchkeyApplication.class)
                 .properties(
-                        "spring.datasource.url=" + TestPostgres.jdbcUrl(),
+                        "spring.datasource.url=" + TestPostgres.jdbcUrl(DATABASE),
                         "spring.datasource.username=" + TestPostgres.username(),
                         "latchkey.master-keys=" + TEST_MASTER_KEYS,
                         "latchkey.jwt-secret=" + TEST_JWT_SECRET,

@@ -44,20 +44,17 @@ class ConnectionJourneyTest extends JourneyTest {
         assertThat(notReady.status()).isEqualTo(409);
         assertThat(notReady.body().path("type").asText()).endsWith("/needs-server-admin");
 
-        assertThat(api.put(admin, variable("ACME_CLIENT_ID"), Map.of("value", TestAuthorizationServer.CLIENT_ID))
+        assertThat(api.put(admin, variable("ACME_CLIENT_ID"), Map.of("value", CLIENT.id()))
                         .status())
                 .isEqualTo(204);
-        assertThat(api.put(
-                                admin,
-                                variable("ACME_CLIENT_SECRET"),
-                                Map.of("value", TestAuthorizationServer.CLIENT_SECRET))
+        assertThat(api.put(admin, variable("ACME_CLIENT_SECRET"), Map.of("value", CLIENT.secret()))
                         .status())
                 .isEqualTo(204);
         Api.Answer ready = api.get(admin, "/v1/applications/" + applicationId);
         assertThat(ready.body().at("/connectionProviders/0/status").asText()).isEqualTo("ready");
         assertThat(ready.body().at("/serverVariables/ACME_CLIENT_SECRET/isSet").asBoolean())
                 .isTrue();
-        assertThat(ready.raw().body()).doesNotContain(TestAuthorizationServer.CLIENT_SECRET);
+        assertThat(ready.raw().body()).doesNotContain(CLIENT.secret());
 
         // start: the gateway hands the authorize URL to Alice's browser
         Api.Answer started = api.post(alice, "/v1/connections", start("user"));

@@ -10,11 +10,6 @@ import dev.latchkey.domain.secret.SealingContext;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.domain.secret.SecretSealer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -139,27 +134,6 @@ class ConnectionLifecycleTest extends JourneyTest {
                         SealingContext.forConnection(
                                 WorkspaceId.of(workspace), ConnectionId.of(connectionId), SecretField.REFRESH_TOKEN))
                 .reveal();
-        String credentials = TestAuthorizationServer.encode(TestAuthorizationServer.CLIENT_ID) + ":"
-                + TestAuthorizationServer.encode(TestAuthorizationServer.CLIENT_SECRET);
-        try {
-            HttpResponse<String> revoked = HttpClient.newHttpClient()
-                    .send(
-                            HttpRequest.newBuilder(URI.create(provider.url("/oauth2/revoke")))
-                                    .header(
-                                            "Authorization",
-                                            "Basic "
-                                                    + Base64.getEncoder()
-                                                            .encodeToString(
-                                                                    credentials.getBytes(StandardCharsets.UTF_8)))
-                                    .header("Content-Type", "application/x-www-form-urlencoded")
-                                    .POST(HttpRequest.BodyPublishers.ofString(
-                                            "token=" + TestAuthorizationServer.encode(refreshToken)
-                                                    + "&token_type_hint=refresh_token"))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            assertThat(revoked.statusCode()).isEqualTo(200);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        assertThat(provider.revoke(CLIENT, refreshToken, "refresh_token")).isEqualTo(200);
     }
 }

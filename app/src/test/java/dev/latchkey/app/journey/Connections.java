@@ -2,6 +2,7 @@ package dev.latchkey.app.journey;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.testsupport.TestAuthorizationServer;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -28,13 +29,13 @@ final class Connections {
         assertThat(api.put(
                                 admin,
                                 "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_ID",
-                                Map.of("value", TestAuthorizationServer.CLIENT_ID))
+                                Map.of("value", JourneyTest.CLIENT.id()))
                         .status())
                 .isEqualTo(204);
         assertThat(api.put(
                                 admin,
                                 "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_SECRET",
-                                Map.of("value", TestAuthorizationServer.CLIENT_SECRET))
+                                Map.of("value", JourneyTest.CLIENT.secret()))
                         .status())
                 .isEqualTo(204);
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.app.journey;
 
+import dev.latchkey.testsupport.TestAuthorizationServer;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,6 +1,9 @@
 package dev.latchkey.app.journey;
 
 import dev.latchkey.app.LatchkeySpringTest;
+import dev.latchkey.testsupport.TestAuthorizationServer;
+import dev.latchkey.testsupport.TestAuthorizationServer.Client;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -12,6 +15,15 @@ abstract class JourneyTest extends LatchkeySpringTest {
 
     static final String CALLBACK = PUBLIC_URL + "/apps/oauth/callback";
 
+    /**
+     * Latchkey at the test authorization server. Its secret breaks unless form-encoded before Basic (RFC 6749
+     * §2.3.1). Access tokens live 65 s, so with Latchkey's 60 s refresh-ahead a token becomes due for refresh 5 s
+     * after it was issued.
+     */
+    static final Client CLIENT = Client.basic("latchkey-journey", "s3cret+with%25/and=", CALLBACK, "read", "write")
+            .alsoPost()
+            .withAccessTokenTimeToLive(Duration.ofSeconds(65));
+
     final Api api = new Api(PUBLIC_URL);
     TestAuthorizationServer provider;
     Connections connections;
@@ -21,7 +33,7 @@ abstract class JourneyTest extends LatchkeySpringTest {
 
     @BeforeEach
     void freshWorkspaceAndApplication() {
-        provider = TestAuthorizationServer.shared(CALLBACK);
+        provider = TestAuthorizationServer.shared().register(CLIENT);
         connections = new Connections(api, provider);
         workspace = "ws-" + UUID.randomUUID();
         applicationId = UUID.randomUUID().toString();

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.app.LeakScanner;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.domain.secret.SealingContext;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.domain.secret.SecretSealer;
+import dev.latchkey.testsupport.LeakScanner;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -47,7 +47,7 @@ class SecretsNeverLeakTest extends JourneyTest {
     @Test
     void noSecretOfAWholeJourneyIsStoredLoggedOrAnsweredInTheClear() throws Exception {
         try (LeakScanner scanner = LeakScanner.forSecrets().startCapturingLogs()) {
-            scanner.secret("client secret", TestAuthorizationServer.CLIENT_SECRET);
+            scanner.secret("client secret", CLIENT.secret());
             String admin = JourneyFixtures.admin();
             String function = JourneyFixtures.function(workspace, applicationId, "http-route", "uw-alice");
 
@@ -63,14 +63,14 @@ class SecretsNeverLeakTest extends JourneyTest {
                     api.put(
                                     admin,
                                     "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_ID",
-                                    Map.of("value", TestAuthorizationServer.CLIENT_ID))
+                                    Map.of("value", CLIENT.id()))
                             .raw());
             scanner.recordResponse(
                     "set client secret",
                     api.put(
                                     admin,
                                     "/v1/applications/" + applicationId + "/server-variables/ACME_CLIENT_SECRET",
-                                    Map.of("value", TestAuthorizationServer.CLIENT_SECRET))
+                                    Map.of("value", CLIENT.secret()))
                             .raw());
             scanner.recordResponse(
                     "application view",

@@ -3,7 +3,7 @@ package dev.latchkey.app.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.app.LatchkeySpringTest;
-import dev.latchkey.app.TestPostgres;
+import dev.latchkey.testsupport.TestPostgres;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -58,7 +58,7 @@ class JwkSetCallersOverHttpTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("spring.datasource.url", TestPostgres::jdbcUrl);
+        registry.add("spring.datasource.url", () -> TestPostgres.jdbcUrl(LatchkeySpringTest.DATABASE));
         registry.add("spring.datasource.username", TestPostgres::username);
         registry.add("latchkey.master-keys", () -> LatchkeySpringTest.TEST_MASTER_KEYS);
         registry.add("latchkey.scheduled-refresh-interval", () -> "0s");

@@ -1,8 +1,8 @@
 package dev.latchkey.bench.server;
 
-import dev.latchkey.app.connection.Actor;
-import dev.latchkey.app.connection.AuthorizationSecrets;
-import dev.latchkey.app.connection.CommandSender;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.authorization.AuthorizationSecrets;
+import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.bench.server.ConnectionSeeder.Owner;
 import dev.latchkey.domain.audit.AuditMetadata;
 import dev.latchkey.domain.connection.AuthorizationStarted;

@@ -1,6 +1,6 @@
 package dev.latchkey.bench.server;
 
-import dev.latchkey.app.connection.CommandSender;
+import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.domain.provider.ProviderExchange;
 import dev.latchkey.query.projection.ProjectionPositions;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.latchkey.bench.server;
 
-import dev.latchkey.app.connection.Actor;
-import dev.latchkey.app.connection.CommandSender;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.bench.server.ConnectionSeeder.Owner;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ProviderName;

@@ -1,9 +1,9 @@
 package dev.latchkey.bench.server;
 
-import dev.latchkey.app.connection.Actor;
-import dev.latchkey.app.connection.AuthorizationSecrets;
-import dev.latchkey.app.connection.CommandSender;
-import dev.latchkey.app.connection.ConnectionSecrets;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.authorization.AuthorizationSecrets;
+import dev.latchkey.app.writemodel.CommandSender;
+import dev.latchkey.app.crypto.ConnectionSecrets;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ProviderName;
 import dev.latchkey.domain.connection.CallbackDecision;

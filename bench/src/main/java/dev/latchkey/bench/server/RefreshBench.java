@@ -3,7 +3,7 @@ package dev.latchkey.bench.server;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.latchkey.app.config.LatchkeyProperties;
-import dev.latchkey.app.scheduling.ScheduledRefresh;
+import dev.latchkey.app.flow.ScheduledRefresh;
 import dev.latchkey.domain.provider.ProviderExchange;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.FindConnectionsDueForRefresh;

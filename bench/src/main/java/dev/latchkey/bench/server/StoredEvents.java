@@ -2,7 +2,7 @@ package dev.latchkey.bench.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.latchkey.app.connection.AuthorizationSecrets;
+import dev.latchkey.app.authorization.AuthorizationSecrets;
 import dev.latchkey.bench.server.ConnectionSeeder.Owner;
 import dev.latchkey.domain.audit.AuditMetadata;
 import dev.latchkey.domain.connection.AuthorizationStarted;

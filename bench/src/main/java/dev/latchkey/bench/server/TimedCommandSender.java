@@ -1,7 +1,7 @@
 package dev.latchkey.bench.server;
 
-import dev.latchkey.app.connection.Actor;
-import dev.latchkey.app.connection.CommandSender;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.writemodel.CommandSender;
 
 /** The application's command sender, timing each command by its type into {@link PhaseTimes}. */
 final class TimedCommandSender extends CommandSender {

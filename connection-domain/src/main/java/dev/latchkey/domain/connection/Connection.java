@@ -23,15 +23,26 @@ import org.axonframework.serialization.Revision;
  * a decision ({@link CallbackAccepted}, {@link RefreshStarted}) is an event whose sequence number the outcome
  * command must quote, so a late outcome is recorded against what it was decided on, or refused.
  *
+ * <p>A refresh outcome ({@link RecordRefresh}, {@link RecordRefreshFailure}) is recorded only for the open refresh
+ * decision: the last {@link RefreshStarted}, not yet answered, made after the last {@link ConnectionEstablished}, on a
+ * connection that is still active. Anything else (taken over by a newer decision, answered already, decided on an
+ * older grant, or overtaken by {@link ConnectionAuthFailed}) is refused with {@link StaleOutcomeException}, so a late
+ * outcome never lays older tokens over newer ones, never revives an auth-failed connection, never changes the
+ * {@code retryAfter} of a newer decision and never releases a newer lease. An expired lease that nobody took over
+ * still accepts its outcome. A refused late grant is not kept: the caller revokes its tokens at the provider (see
+ * {@link StaleOutcomeException}).
+ *
  * <p>Snapshots serialize these fields as they are: change a field, bump the {@link Revision}, and older snapshots are
  * ignored (the aggregate is sourced from its events again).
  */
-@Revision("1")
+@Revision("2")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class Connection {
 
-    static final int MAX_NAME = 200;
-    static final int MAX_REASON = 1000;
+    /** The longest connection name, and the longest failure reason kept (API.md's text limits). */
+    public static final int MAX_NAME = 200;
+
+    public static final int MAX_REASON = 1000;
 
     @AggregateIdentifier
     private ConnectionId connectionId;
@@ -55,9 +66,14 @@ public class Connection {
     /** Sequence number of the last ConnectionEstablished: refreshes decided before it belong to an older grant. */
     private long grantRecordedAt = -1;
 
+    /** Sequence number of the last RefreshStarted. */
     private long refreshDecidedAt = -1;
+    /** The lease of {@link #refreshDecidedAt}, or null once that decision was answered or a new grant recorded. */
     private Instant refreshLeaseExpiresAt;
+
     private Instant retryAfter;
+    /** Sequence number of the RevocationStarted whose outcome is outstanding, or -1. */
+    private long revocationDecidedAt = -1;
 
     protected Connection() {
         // for Axon
@@ -120,6 +136,9 @@ public class Connection {
         if (status != ConnectionStatus.ACTIVE) {
             return new RefreshDecision.NotRefreshable(status, "the connection is " + status.wire());
         }
+        if (revocationDecidedAt >= 0) {
+            return new RefreshDecision.NotRefreshable(status, "the connection is being disconnected");
+        }
         if (tokens.refreshToken() == null) {
             return new RefreshDecision.NotRefreshable(status, "the provider issued no refresh token");
         }
@@ -139,25 +158,22 @@ public class Connection {
         return new RefreshDecision.Proceed(refreshDecidedAt, tokens.refreshToken(), tokens.scopes());
     }
 
+    /** @throws StaleOutcomeException when {@code decidedAt} is not the open refresh decision (see the class doc) */
     @CommandHandler
     public void handle(RecordRefresh command) {
-        requireNotRevoked();
-        if (command.decidedAt() < grantRecordedAt) {
-            throw new StaleOutcomeException("a newer grant was recorded after this refresh was decided");
-        }
+        requireRefreshOutstanding(command.decidedAt());
         apply(new TokensRefreshed(
                 connectionId, command.decidedAt(), command.tokens().keepingRefreshTokenOf(tokens)));
     }
 
+    /** @throws StaleOutcomeException when {@code decidedAt} is not the open refresh decision (see the class doc) */
     @CommandHandler
     public void handle(RecordRefreshFailure command) {
-        requireNotRevoked();
+        requireRefreshOutstanding(command.decidedAt());
         apply(new RefreshFailed(
                 connectionId, command.decidedAt(), command.kind(), shorten(command.reason()), command.retryAfter()));
-        boolean newerTokensSinceDecision = tokensRecordedAt > command.decidedAt();
-        if (command.kind() == FailureKind.GRANT_REVOKED
-                && status == ConnectionStatus.ACTIVE
-                && !newerTokensSinceDecision) {
+        // the fence guarantees no newer token was recorded since the decision: its refresh token was the current one
+        if (command.kind() == FailureKind.GRANT_REVOKED) {
             apply(new ConnectionAuthFailed(connectionId, shorten(command.reason()), now()));
         }
     }
@@ -206,10 +222,26 @@ public class Connection {
     }
 
     @CommandHandler
-    public void handle(Revoke command) {
+    public RevocationDecision handle(Revoke command) {
         requireNotRevoked();
         if (command.requestedBy() != null) {
             requireOwnerOfPrivate(command.requestedBy(), "disconnect");
+        }
+        apply(new RevocationStarted(connectionId));
+        return new RevocationDecision(
+                revocationDecidedAt,
+                tokens == null ? null : tokens.refreshToken(),
+                tokens == null ? null : tokens.accessToken());
+    }
+
+    @CommandHandler
+    public void handle(RecordRevocation command) {
+        requireNotRevoked();
+        if (command.decidedAt() != revocationDecidedAt) {
+            throw new StaleOutcomeException("no revocation was decided at " + command.decidedAt());
+        }
+        if (tokensRecordedAt > command.decidedAt()) {
+            throw new StaleOutcomeException("tokens were recorded after the revocation was decided");
         }
         apply(new ConnectionRevoked(connectionId, command.refreshToken(), command.accessToken()));
     }
@@ -234,6 +266,30 @@ public class Connection {
         requireNotRevoked();
         if (exchangeDecidedAt != decidedAt) {
             throw new StaleOutcomeException("no code exchange was decided at " + decidedAt);
+        }
+    }
+
+    /**
+     * An outcome answers only the open refresh decision: the last {@link RefreshStarted}, not yet answered, on the
+     * current grant, while the connection is active. An expired lease alone does not close it; a takeover does.
+     */
+    private void requireRefreshOutstanding(long decidedAt) {
+        requireNotRevoked();
+        if (decidedAt < grantRecordedAt) {
+            throw new StaleOutcomeException("a newer grant was recorded after this refresh was decided");
+        }
+        if (decidedAt != refreshDecidedAt) {
+            throw new StaleOutcomeException(
+                    decidedAt < refreshDecidedAt
+                            ? "the refresh decided at " + decidedAt + " was taken over at " + refreshDecidedAt
+                            : "no refresh was decided at " + decidedAt);
+        }
+        if (refreshLeaseExpiresAt == null) {
+            throw new StaleOutcomeException("the refresh decided at " + decidedAt + " was already answered");
+        }
+        if (status != ConnectionStatus.ACTIVE) {
+            throw new StaleOutcomeException(
+                    "the connection became " + status.wire() + " after this refresh was decided");
         }
     }
 
@@ -357,11 +413,17 @@ public class Connection {
     }
 
     @EventSourcingHandler
+    void on(RevocationStarted event, @SequenceNumber long sequence) {
+        revocationDecidedAt = sequence;
+    }
+
+    @EventSourcingHandler
     void on(ConnectionRevoked event) {
         status = ConnectionStatus.REVOKED;
         pending = null;
         tokens = null;
         refreshLeaseExpiresAt = null;
+        revocationDecidedAt = -1;
     }
 
     private void releaseLeaseOf(long decidedAt) {

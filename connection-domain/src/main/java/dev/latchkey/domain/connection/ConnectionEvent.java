@@ -13,6 +13,7 @@ public sealed interface ConnectionEvent
                 ConnectionAuthFailed,
                 ConnectionRenamed,
                 VisibilityChanged,
+                RevocationStarted,
                 ConnectionRevoked {
 
     ConnectionId connectionId();

@@ -8,6 +8,7 @@ import dev.latchkey.domain.connection.AuthorizationStateRejected.Reason;
 import dev.latchkey.domain.secret.Sealed;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
@@ -350,15 +351,22 @@ class ConnectionTest {
         @Test
         void invalidGrantArrivingAfterANewerTokenWasRecordedDoesNotFailTheConnection() {
             // a lease expired (seq 3), another node refreshed under a new lease (seq 4, tokens at 5);
-            // the first node's invalid_grant for its old refresh token arrives last
+            // the first node's invalid_grant for its old refresh token arrives last: refused, it records nothing
+            Object[] history = {
+                new RefreshStarted(ID, t0.plus(LEASE)),
+                new RefreshStarted(ID, t0.plus(LEASE).plus(LEASE)),
+                new TokensRefreshed(ID, 4, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600)))
+            };
             given(active(Visibility.USER, t0.plusSeconds(30)))
-                    .andGiven(
-                            new RefreshStarted(ID, t0.plus(LEASE)),
-                            new RefreshStarted(ID, t0.plus(LEASE).plus(LEASE)),
-                            new TokensRefreshed(ID, 4, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
+                    .andGiven(history)
                     .when(new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null))
-                    .expectEvents(new RefreshFailed(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null))
-                    .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.ACTIVE));
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+            // still active: it refreshes with the newer refresh token
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(history)
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.Proceed(6, REFRESH_2, List.of("read")));
         }
 
         @Test
@@ -380,6 +388,206 @@ class ConnectionTest {
                     .when(new RecordRefreshFailure(ID, 3, FailureKind.CLIENT_MISCONFIGURED, "invalid_client", null))
                     .expectEvents(new RefreshFailed(ID, 3, FailureKind.CLIENT_MISCONFIGURED, "invalid_client", null))
                     .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.ACTIVE));
+        }
+    }
+
+    /**
+     * Each refresh outcome answers the open decision it quotes; seq 3 is the first RefreshStarted. A refused outcome
+     * applies no event, so what it leaves is the given history: the follow-up command on that history shows it.
+     */
+    @Nested
+    class FencingRefreshOutcomes {
+
+        final TokenSet fresh = tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600));
+        final TokenSet late = tokens(new Sealed("k1", "access-late"), new Sealed("k1", "refresh-late"), null);
+        final Instant takenOverLease = t0.plus(LEASE).plus(LEASE);
+
+        /** Active, a refresh decided at 3 whose lease expired, taken over by a refresh decided at 4. */
+        Object[] takenOver(Object... after) {
+            List<Object> history = new ArrayList<>(List.of(active(Visibility.USER, t0.plusSeconds(30))));
+            history.add(new RefreshStarted(ID, t0.plus(LEASE)));
+            history.add(new RefreshStarted(ID, takenOverLease));
+            history.addAll(List.of(after));
+            return history.toArray();
+        }
+
+        void refused(Object[] history, Object outcome) {
+            given(history)
+                    .when(outcome)
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void lateRefreshAfterTakeoverIsRefusedAndLeavesNewerLease() {
+            refused(takenOver(), new RecordRefresh(ID, 3, late));
+            given(takenOver())
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.InFlight(takenOverLease));
+        }
+
+        @Test
+        void outcomeOfTheDecisionThatTookOverIsRecorded() {
+            given(takenOver())
+                    .when(new RecordRefresh(ID, 4, fresh))
+                    .expectEvents(new TokensRefreshed(ID, 4, fresh))
+                    .expectState(c ->
+                            assertThat(c).extracting("refreshLeaseExpiresAt").isNull());
+        }
+
+        @Test
+        void lateRefreshAfterTheTakeoverWasRecordedLeavesTheNewerTokens() {
+            Object[] history = takenOver(new TokensRefreshed(ID, 4, fresh));
+            refused(history, new RecordRefresh(ID, 3, late));
+            given(history)
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.Proceed(6, REFRESH_2, List.of("read")));
+        }
+
+        @Test
+        void lateFailureAfterTakeoverIsRefusedAndLeavesNewerLease() {
+            refused(takenOver(), new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null));
+            refused(takenOver(), new RecordRefreshFailure(ID, 3, FailureKind.TRANSIENT, "timeout", null));
+            given(takenOver())
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.InFlight(takenOverLease));
+        }
+
+        @Test
+        void lateFailureAfterTakeoverLeavesTheNewerDecisionsRetryAfter() {
+            Instant retryAfter = t0.plusSeconds(20);
+            Object[] history = takenOver(new RefreshFailed(ID, 4, FailureKind.TRANSIENT, "http-429", retryAfter));
+            refused(history, new RecordRefreshFailure(ID, 3, FailureKind.TRANSIENT, "http-503", null));
+            given(history)
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.Deferred(retryAfter));
+        }
+
+        @Test
+        void lateRefreshAfterTheTakeoverFailedTheGrantLeavesTheConnectionAuthFailed() {
+            Object[] history = takenOver(
+                    new RefreshFailed(ID, 4, FailureKind.GRANT_REVOKED, "invalid_grant", null),
+                    new ConnectionAuthFailed(ID, "invalid_grant", t0));
+            refused(history, new RecordRefresh(ID, 3, late));
+            given(history)
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectResultMessagePayloadMatching(
+                            Matchers.predicate(p -> p instanceof RefreshDecision.NotRefreshable n
+                                    && n.status() == ConnectionStatus.AUTH_FAILED));
+        }
+
+        @Test
+        void outcomeOfADecisionOvertakenByAnAuthFailureIsRefused() {
+            // a logic function reported the token rejected (seq 4) while the refresh decided at 3 was in flight
+            Object[] history = {
+                started(Visibility.USER),
+                new CallbackAccepted(ID, "state-a"),
+                new ConnectionEstablished(ID, tokens(ACCESS_1, REFRESH_1, t0.plusSeconds(30)), null),
+                new RefreshStarted(ID, t0.plus(LEASE)),
+                new ConnectionAuthFailed(ID, "reported", t0)
+            };
+            refused(history, new RecordRefresh(ID, 3, late));
+            refused(history, new RecordRefreshFailure(ID, 3, FailureKind.TRANSIENT, "http-503", t0.plusSeconds(20)));
+        }
+
+        @Test
+        void anAnsweredDecisionTakesNoSecondOutcome() {
+            List<Object> answers = List.of(
+                    new TokensRefreshed(ID, 3, fresh),
+                    new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "timeout", null));
+            List<Object> outcomes = List.of(
+                    new RecordRefresh(ID, 3, late),
+                    new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", null));
+            for (Object answer : answers) {
+                Object[] history = {
+                    started(Visibility.USER),
+                    new CallbackAccepted(ID, "state-a"),
+                    new ConnectionEstablished(ID, tokens(ACCESS_1, REFRESH_1, t0.plusSeconds(30)), null),
+                    new RefreshStarted(ID, t0.plus(LEASE)),
+                    answer
+                };
+                for (Object outcome : outcomes) {
+                    refused(history, outcome);
+                }
+            }
+        }
+
+        @Test
+        void refreshFailureDecidedBeforeANewerGrantIsRefused() {
+            Object[] history = {
+                started(Visibility.USER),
+                new CallbackAccepted(ID, "state-a"),
+                new ConnectionEstablished(ID, tokens(ACCESS_1, REFRESH_1, t0.plusSeconds(30)), null),
+                new RefreshStarted(ID, t0.plus(LEASE)), // seq 3
+                new ReconnectStarted(ID, ALICE, pending("state-b", "browser-a")),
+                new CallbackAccepted(ID, "state-b"),
+                new ConnectionEstablished(ID, fresh, null)
+            };
+            refused(
+                    history,
+                    new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", t0.plusSeconds(20)));
+            given(history)
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.Proceed(7, REFRESH_2, List.of("read")));
+        }
+
+        @Test
+        void refreshOutcomeDecidedBeforeTheReconnectOfAnAuthFailedConnectionIsRefused() {
+            Object[] history = {
+                started(Visibility.USER),
+                new CallbackAccepted(ID, "state-a"),
+                new ConnectionEstablished(ID, tokens(ACCESS_1, REFRESH_1, t0.plusSeconds(30)), null),
+                new RefreshStarted(ID, t0.plus(LEASE)), // seq 3
+                new ConnectionAuthFailed(ID, "reported", t0),
+                new ReconnectStarted(ID, ALICE, pending("state-b", "browser-a")),
+                new CallbackAccepted(ID, "state-b"),
+                new ConnectionEstablished(ID, fresh, null)
+            };
+            refused(history, new RecordRefresh(ID, 3, late));
+        }
+
+        @Test
+        void refreshOutcomeIsRecordedWhileAReconnectIsStillPending() {
+            // the old grant stays current until the reconnect's callback establishes a new one
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new ReconnectStarted(ID, ALICE, pending("state-b", "browser-a")))
+                    .when(new RecordRefresh(ID, 3, fresh))
+                    .expectEvents(new TokensRefreshed(ID, 3, fresh));
+        }
+
+        @Test
+        void outcomeOfAnExpiredLeaseThatNoOneTookOverIsRecorded() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .andGivenCurrentTime(t0.plus(LEASE).plusSeconds(60))
+                    .when(new RecordRefresh(ID, 3, fresh))
+                    .expectEvents(new TokensRefreshed(ID, 3, fresh))
+                    .expectState(c ->
+                            assertThat(c).extracting("refreshLeaseExpiresAt").isNull());
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .andGivenCurrentTime(t0.plus(LEASE).plusSeconds(60))
+                    .when(new RecordRefreshFailure(ID, 3, FailureKind.TRANSIENT, "timeout", null))
+                    .expectEvents(new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "timeout", null));
+        }
+
+        @Test
+        void outcomeQuotingNoRefreshDecisionIsRefused() {
+            Object[] decided = {
+                started(Visibility.USER),
+                new CallbackAccepted(ID, "state-a"),
+                new ConnectionEstablished(ID, tokens(ACCESS_1, REFRESH_1, t0.plusSeconds(30)), null),
+                new RefreshStarted(ID, t0.plus(LEASE))
+            };
+            for (long decidedAt : new long[] {-1, 2, 4}) {
+                refused(decided, new RecordRefresh(ID, decidedAt, late));
+            }
+            refused(
+                    active(Visibility.USER, t0.plusSeconds(30)),
+                    new RecordRefreshFailure(ID, 2, FailureKind.TRANSIENT, "timeout", null));
         }
     }
 
@@ -462,21 +670,79 @@ class ConnectionTest {
     class Revoking {
 
         @Test
-        void revokeRecordsWhatTheProviderAnswered() {
+        void revokeDecidesFirstAndAnswersTheSealedTokensToRevoke() {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
-                    .when(new Revoke(ID, ALICE, RevocationOutcome.REVOKED, RevocationOutcome.FAILED))
+                    .when(new Revoke(ID, ALICE))
+                    .expectEvents(new RevocationStarted(ID))
+                    .expectResultMessagePayload(new RevocationDecision(3, REFRESH_1, ACCESS_1));
+        }
+
+        @Test
+        void recordRevocationRecordsWhatTheProviderAnswered() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RevocationStarted(ID))
+                    .when(new RecordRevocation(ID, 3, RevocationOutcome.REVOKED, RevocationOutcome.FAILED))
                     .expectEvents(new ConnectionRevoked(ID, RevocationOutcome.REVOKED, RevocationOutcome.FAILED));
+        }
+
+        @Test
+        void aPendingConnectionHasNoTokensToRevoke() {
+            given(started(Visibility.USER))
+                    .when(new Revoke(ID, ALICE))
+                    .expectEvents(new RevocationStarted(ID))
+                    .expectResultMessagePayload(new RevocationDecision(1, null, null));
         }
 
         @Test
         void anotherMemberCannotRevokeAPrivateConnectionButTheSystemCan() {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
-                    .when(new Revoke(ID, BOB, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED))
-                    .expectException(NotPermittedException.class);
+                    .when(new Revoke(ID, BOB))
+                    .expectException(NotPermittedException.class)
+                    .expectNoEvents();
             given(active(Visibility.USER, t0.plusSeconds(3600)))
-                    .when(new Revoke(ID, null, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED))
-                    .expectEvents(
-                            new ConnectionRevoked(ID, RevocationOutcome.UNSUPPORTED, RevocationOutcome.UNSUPPORTED));
+                    .when(new Revoke(ID, null))
+                    .expectEvents(new RevocationStarted(ID));
+        }
+
+        @Test
+        void noRefreshIsDecidedOnceADisconnectIsDecided() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RevocationStarted(ID))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayloadMatching(
+                            Matchers.predicate(decision -> decision instanceof RefreshDecision.NotRefreshable));
+        }
+
+        @Test
+        void aRevocationOutcomeIsRefusedWhenTokensWereRecordedAfterItsDecision() {
+            // a refresh decided before the disconnect lands after it: those new tokens were not revoked yet
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new RevocationStarted(ID),
+                            new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
+                    .when(new RecordRevocation(ID, 4, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED))
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void aRevocationOutcomeAnswersOnlyTheLatestDecision() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RevocationStarted(ID), new RevocationStarted(ID))
+                    .when(new RecordRevocation(ID, 3, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED))
+                    .expectException(StaleOutcomeException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void aDisconnectThatWasNeverRecordedCanBeDecidedAgain() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RevocationStarted(ID))
+                    .when(new Revoke(ID, ALICE))
+                    .expectEvents(new RevocationStarted(ID))
+                    .expectResultMessagePayload(new RevocationDecision(4, REFRESH_1, ACCESS_1));
         }
 
         @Test
@@ -500,7 +766,8 @@ class ConnectionTest {
                     new ReportAuthFailure(ID, "401", null),
                     new RenameConnection(ID, ALICE, "New name"),
                     new ChangeVisibility(ID, ALICE, Visibility.WORKSPACE),
-                    new Revoke(ID, ALICE, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED));
+                    new Revoke(ID, ALICE),
+                    new RecordRevocation(ID, 3, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED));
             for (Object command : commands) {
                 given(history)
                         .when(command)

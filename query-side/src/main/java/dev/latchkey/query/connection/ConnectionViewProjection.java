@@ -12,6 +12,7 @@ import dev.latchkey.domain.connection.ConnectionStatus;
 import dev.latchkey.domain.connection.ReconnectStarted;
 import dev.latchkey.domain.connection.RefreshFailed;
 import dev.latchkey.domain.connection.RefreshStarted;
+import dev.latchkey.domain.connection.RevocationStarted;
 import dev.latchkey.domain.connection.TokensRefreshed;
 import dev.latchkey.domain.connection.VisibilityChanged;
 import dev.latchkey.query.projection.Applied;
@@ -146,6 +147,12 @@ public class ConnectionViewProjection {
             row.visibility = event.visibility();
             row.updatedAt = applied.at();
         });
+    }
+
+    /** The row stays listed until the revocation is recorded; the event only moves the row's position. */
+    @EventHandler
+    public void on(RevocationStarted event, DomainEventMessage<?> message) {
+        update(event.connectionId(), Applied.of(message), row -> {});
     }
 
     @EventHandler

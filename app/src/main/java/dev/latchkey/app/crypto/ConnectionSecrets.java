@@ -1,0 +1,53 @@
+package dev.latchkey.app.crypto;
+
+import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.domain.connection.TokenSet;
+import dev.latchkey.domain.connection.WorkspaceId;
+import dev.latchkey.domain.provider.TokenGrant;
+import dev.latchkey.domain.secret.Sealed;
+import dev.latchkey.domain.secret.SealingContext;
+import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.domain.secret.SecretField;
+import dev.latchkey.domain.secret.SecretSealer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.stereotype.Component;
+
+/** Seals and unseals the secrets of one connection, each bound to its workspace, connection and field. */
+@Component
+public class ConnectionSecrets {
+
+    private final SecretSealer sealer;
+    private final Clock clock;
+
+    public ConnectionSecrets(SecretSealer sealer, Clock clock) {
+        this.sealer = sealer;
+        this.clock = clock;
+    }
+
+    public Sealed seal(WorkspaceId workspace, ConnectionId connection, SecretField field, Secret secret) {
+        return secret == null ? null : sealer.seal(secret, SealingContext.forConnection(workspace, connection, field));
+    }
+
+    public Secret unseal(WorkspaceId workspace, ConnectionId connection, SecretField field, Sealed sealed) {
+        return sealed == null
+                ? null
+                : sealer.unseal(sealed, SealingContext.forConnection(workspace, connection, field));
+    }
+
+    /**
+     * The tokens of a grant as the connection stores them: sealed, expiring at {@code now + expires_in}, with the
+     * granted scopes or, when the provider did not say, the requested ones.
+     */
+    public TokenSet seal(WorkspaceId workspace, ConnectionId connection, TokenGrant grant, List<String> requested) {
+        Instant expiresAt = grant.expiresIn() == null ? null : clock.instant().plus(grant.expiresIn());
+        return new TokenSet(
+                seal(workspace, connection, SecretField.ACCESS_TOKEN, grant.accessToken()),
+                seal(workspace, connection, SecretField.REFRESH_TOKEN, grant.refreshToken()),
+                expiresAt,
+                grant.grantedScopes() == null ? requested : grant.grantedScopes(),
+                grant.tokenType(),
+                seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()));
+    }
+}

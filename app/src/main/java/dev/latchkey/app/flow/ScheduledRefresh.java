@@ -1,0 +1,107 @@
+package dev.latchkey.app.flow;
+
+import dev.latchkey.app.config.LatchkeyProperties;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.query.connection.ConnectionQueries;
+import dev.latchkey.query.connection.ConnectionRow;
+import dev.latchkey.query.connection.FindConnectionsDueForRefresh;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refreshes, in the background, the tokens that will be due before the next run, so readers seldom wait for a
+ * provider. Every node may run it: the aggregate's lease lets one refresh per connection through.
+ */
+@Component
+public class ScheduledRefresh implements DisposableBean {
+
+    static final int BATCH = 200;
+    static final int PARALLEL = 16;
+    /** A run ends after this many batches even if more are due: a row that keeps failing cannot loop it. */
+    static final int MAX_BATCHES = 25;
+
+    private static final Logger log = LoggerFactory.getLogger(ScheduledRefresh.class);
+
+    private final ConnectionQueries connections;
+    private final TokenRefresher refresher;
+    private final Clock clock;
+    private final Duration refreshAhead;
+    private final Duration interval;
+    private final ExecutorService workers;
+
+    public ScheduledRefresh(
+            ConnectionQueries connections,
+            TokenRefresher refresher,
+            Clock clock,
+            LatchkeyProperties properties,
+            TaskScheduler scheduler) {
+        this.connections = connections;
+        this.refresher = refresher;
+        this.clock = clock;
+        this.refreshAhead = properties.refreshAhead();
+        this.interval = properties.scheduledRefreshInterval();
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(PARALLEL, task -> {
+            Thread thread = new Thread(task, "scheduled-refresh-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (!interval.isZero()) {
+            scheduler.scheduleWithFixedDelay(this::refreshDue, interval);
+        }
+    }
+
+    /** @return how many connections were found due */
+    public int refreshDue() {
+        int total = 0;
+        int batches = 0;
+        try {
+            List<ConnectionRow> due;
+            do {
+                Instant now = clock.instant();
+                due = connections
+                        .handle(new FindConnectionsDueForRefresh(
+                                now.plus(refreshAhead).plus(interval), now, BATCH))
+                        .items();
+                total += due.size();
+                CompletableFuture.allOf(due.stream()
+                                .map(row -> CompletableFuture.runAsync(() -> refresh(row), workers))
+                                .toArray(CompletableFuture[]::new))
+                        .join();
+            } while (due.size() == BATCH && ++batches < MAX_BATCHES);
+        } catch (RuntimeException e) {
+            log.warn("scheduled refresh stopped early: {}", e.getClass().getSimpleName());
+        }
+        return total;
+    }
+
+    private void refresh(ConnectionRow row) {
+        try {
+            refresher.refresh(
+                    ConnectionTarget.of(row),
+                    false,
+                    Actor.system("scheduled-refresh", row.connection().workspaceId()));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "scheduled refresh of connection {} failed: {}",
+                    row.connection().id(),
+                    e.getClass().getSimpleName());
+        }
+    }
+
+    @Override
+    public void destroy() {
+        workers.shutdownNow();
+    }
+}

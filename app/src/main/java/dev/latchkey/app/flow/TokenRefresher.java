@@ -1,0 +1,217 @@
+package dev.latchkey.app.flow;
+
+import dev.latchkey.app.config.LatchkeyProperties;
+import dev.latchkey.app.crypto.ConnectionSecrets;
+import dev.latchkey.app.provider.ProviderClients;
+import dev.latchkey.app.provider.ProviderNotReadyException;
+import dev.latchkey.app.readmodel.ReadYourWrites;
+import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.app.writemodel.CommandSender;
+import dev.latchkey.domain.connection.ConnectionRevokedException;
+import dev.latchkey.domain.connection.ConnectionStatus;
+import dev.latchkey.domain.connection.FailureKind;
+import dev.latchkey.domain.connection.RecordRefresh;
+import dev.latchkey.domain.connection.RecordRefreshFailure;
+import dev.latchkey.domain.connection.RefreshDecision;
+import dev.latchkey.domain.connection.RefreshToken;
+import dev.latchkey.domain.connection.StaleOutcomeException;
+import dev.latchkey.domain.provider.ExchangeFailure;
+import dev.latchkey.domain.provider.ExchangeResult;
+import dev.latchkey.domain.provider.ProviderClient;
+import dev.latchkey.domain.provider.ProviderExchange;
+import dev.latchkey.domain.provider.TokenGrant;
+import dev.latchkey.domain.secret.Secret;
+import dev.latchkey.domain.secret.SecretField;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refreshes a connection's tokens: decide (the aggregate records a lease), exchange (the provider, outside any
+ * transaction), record (the outcome, against the decision). Callers in this JVM asking for the same connection
+ * share one attempt; callers on other nodes find the lease and wait for its outcome. A grant the aggregate refuses
+ * to record (its decision was taken over, or the connection was revoked meanwhile) is revoked at the provider, so no
+ * live token is left that Latchkey does not hold.
+ */
+@Component
+public class TokenRefresher {
+
+    private static final Logger log = LoggerFactory.getLogger(TokenRefresher.class);
+    private static final Duration FIRST_POLL = Duration.ofMillis(20);
+    private static final Duration MAX_POLL = Duration.ofMillis(250);
+
+    private final CommandSender commands;
+    private final ProviderExchange exchange;
+    private final ProviderClients clients;
+    private final ConnectionSecrets secrets;
+    private final ReadYourWrites readYourWrites;
+    private final Clock clock;
+    private final Duration refreshAhead;
+    private final Duration lease;
+    private final Map<RefreshKey, CompletableFuture<RefreshOutcome>> inFlight = new ConcurrentHashMap<>();
+
+    public TokenRefresher(
+            CommandSender commands,
+            ProviderExchange exchange,
+            ProviderClients clients,
+            ConnectionSecrets secrets,
+            ReadYourWrites readYourWrites,
+            Clock clock,
+            LatchkeyProperties properties) {
+        this.commands = commands;
+        this.exchange = exchange;
+        this.clients = clients;
+        this.secrets = secrets;
+        this.readYourWrites = readYourWrites;
+        this.clock = clock;
+        this.refreshAhead = properties.refreshAhead();
+        this.lease = properties.refreshLease();
+    }
+
+    private record RefreshKey(String connectionId, boolean force) {}
+
+    /**
+     * Refreshes when the access token expires within the refresh-ahead window, or always when {@code force}, and
+     * returns once the outcome is visible to reads.
+     */
+    public RefreshOutcome refresh(ConnectionTarget target, boolean force, Actor actor) {
+        RefreshKey key = new RefreshKey(target.connectionId().value(), force);
+        CompletableFuture<RefreshOutcome> mine = new CompletableFuture<>();
+        CompletableFuture<RefreshOutcome> shared = inFlight.putIfAbsent(key, mine);
+        if (shared != null) {
+            return shared.join();
+        }
+        try {
+            RefreshOutcome outcome = decideExchangeRecord(target, force, actor);
+            mine.complete(outcome);
+            return outcome;
+        } catch (RuntimeException e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private RefreshOutcome decideExchangeRecord(ConnectionTarget target, boolean force, Actor actor) {
+        Duration poll = FIRST_POLL;
+        boolean waited = false;
+        while (true) {
+            // after waiting for another node's refresh, only refresh again if its result is not fresh either
+            RefreshDecision decision = commands.send(
+                    new RefreshToken(target.connectionId(), refreshAhead, force && !waited, lease), actor);
+            if (decision instanceof RefreshDecision.Proceed proceed) {
+                return exchangeAndRecord(target, proceed, actor);
+            }
+            if (decision instanceof RefreshDecision.InFlight) {
+                waited = true;
+                LockSupport.parkNanos(poll.toNanos());
+                poll = poll.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : poll.multipliedBy(2);
+                continue;
+            }
+            if (decision instanceof RefreshDecision.NotNeeded) {
+                if (waited) {
+                    readYourWrites.awaitConnection(target.connectionId());
+                    return new RefreshOutcome.Refreshed();
+                }
+                return new RefreshOutcome.NotNeeded();
+            }
+            if (decision instanceof RefreshDecision.Deferred deferred) {
+                return new RefreshOutcome.Unavailable("provider asked to retry later", deferred.retryAfter());
+            }
+            RefreshDecision.NotRefreshable not = (RefreshDecision.NotRefreshable) decision;
+            return not.status() == ConnectionStatus.AUTH_FAILED
+                    ? new RefreshOutcome.AuthFailed(not.why())
+                    : new RefreshOutcome.NotRefreshable(not.why());
+        }
+    }
+
+    private RefreshOutcome exchangeAndRecord(ConnectionTarget target, RefreshDecision.Proceed decision, Actor actor) {
+        ProviderClient client;
+        try {
+            client = clients.forProvider(target.applicationId(), target.providerName());
+        } catch (ProviderNotReadyException e) {
+            return recordFailure(
+                    target, decision, new ExchangeFailure.ClientMisconfigured("client-credentials-unset"), actor);
+        }
+        Secret refreshToken = secrets.unseal(
+                target.workspaceId(), target.connectionId(), SecretField.REFRESH_TOKEN, decision.refreshToken());
+        ExchangeResult result = exchange.refresh(client, refreshToken, decision.scopes());
+        if (result instanceof TokenGrant grant) {
+            return recordGrant(target, decision, client, refreshToken, grant, actor);
+        }
+        return recordFailure(target, decision, (ExchangeFailure) result, actor);
+    }
+
+    private RefreshOutcome recordGrant(
+            ConnectionTarget target,
+            RefreshDecision.Proceed decision,
+            ProviderClient client,
+            Secret spentRefreshToken,
+            TokenGrant grant,
+            Actor actor) {
+        try {
+            commands.send(
+                    new RecordRefresh(
+                            target.connectionId(),
+                            decision.decidedAt(),
+                            secrets.seal(target.workspaceId(), target.connectionId(), grant, decision.scopes())),
+                    actor);
+        } catch (StaleOutcomeException | ConnectionRevokedException e) {
+            log.info(
+                    "the refresh of connection {} was not recorded ({}); its new tokens are revoked at the provider",
+                    target.connectionId(),
+                    e instanceof StaleOutcomeException ? "its decision was superseded" : "the connection was revoked");
+            revokeUnrecorded(client, spentRefreshToken, grant);
+            if (e instanceof ConnectionRevokedException) {
+                return new RefreshOutcome.NotRefreshable("the connection was disconnected");
+            }
+        }
+        readYourWrites.awaitConnection(target.connectionId());
+        return new RefreshOutcome.Refreshed();
+    }
+
+    /**
+     * A provider that did not rotate the refresh token answered the one the connection still holds: revoking it
+     * would end the grant Latchkey keeps, so only new tokens are revoked.
+     */
+    private void revokeUnrecorded(ProviderClient client, Secret spentRefreshToken, TokenGrant grant) {
+        Secret rotated =
+                grant.refreshToken() != null && !grant.refreshToken().reveal().equals(spentRefreshToken.reveal())
+                        ? grant.refreshToken()
+                        : null;
+        exchange.revoke(client, rotated, grant.accessToken());
+    }
+
+    private RefreshOutcome recordFailure(
+            ConnectionTarget target, RefreshDecision.Proceed decision, ExchangeFailure failure, Actor actor) {
+        Instant retryAfter = failure instanceof ExchangeFailure.Transient t && t.retryAfter() != null
+                ? clock.instant().plus(t.retryAfter())
+                : null;
+        log.info(
+                "refresh of connection {} failed: {} ({})",
+                target.connectionId(),
+                failure.kind().wire(),
+                failure.reason());
+        try {
+            commands.send(
+                    new RecordRefreshFailure(
+                            target.connectionId(), decision.decidedAt(), failure.kind(), failure.reason(), retryAfter),
+                    actor);
+        } catch (StaleOutcomeException e) {
+            // a newer decision governs the connection now; this attempt's failure is only answered to its caller
+            log.info("the failed refresh of connection {} was superseded", target.connectionId());
+        }
+        readYourWrites.awaitConnection(target.connectionId());
+        return failure.kind() == FailureKind.GRANT_REVOKED
+                ? new RefreshOutcome.AuthFailed(failure.reason())
+                : new RefreshOutcome.Unavailable(failure.reason(), retryAfter);
+    }
+}
