@@ -1,6 +1,8 @@
 package dev.latchkey.app.security;
 
 import dev.latchkey.app.problem.ProblemResponses;
+import java.time.Clock;
+import java.util.Optional;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -10,15 +12,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
- * {@code /v1/**} takes bearer JWTs (HS256 with {@code LATCHKEY_JWT_SECRET}, or RS256 from a JWK set URI) and answers
- * 401/403 as problem+json; scopes are checked per endpoint with {@code @PreAuthorize}. The browser endpoints and the
+ * {@code /v1/**} takes bearer JWTs ({@link CallerTokenDecoder}: HS256 with {@code LATCHKEY_JWT_SECRET}, RS256 from a JWK
+ * set URI) and answers 401/403 as problem+json, a token refused for any reason with the same 401 body; scopes are checked per endpoint with {@code @PreAuthorize}. The browser endpoints and the
  * health and metrics endpoints need no token.
  */
 @Configuration
@@ -32,7 +33,8 @@ class ApiSecurityConfiguration {
         http.securityMatcher("/v1/**")
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
-                        .jwt(jwt -> jwt.decoder(decoder))
+                        .jwt(jwt ->
+                                jwt.decoder(decoder).jwtAuthenticationConverter(CallerScopes.authenticationConverter()))
                         .authenticationEntryPoint((request, response, e) -> {
                             bearer.commence(request, response, e); // the WWW-Authenticate header of RFC 6750
                             problems.write(
@@ -48,7 +50,8 @@ class ApiSecurityConfiguration {
                                 "the token lacks the scope for this call")))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
-                .requestCache(cache -> cache.disable());
+                .requestCache(cache -> cache.disable())
+                .addFilterBefore(new IssuerUnavailableFilter(problems), BearerTokenAuthenticationFilter.class);
         return http.build();
     }
 
@@ -77,16 +80,18 @@ class ApiSecurityConfiguration {
         return http.build();
     }
 
+    /**
+     * With a JWK set URI: RS256 with its keys, and HS256 as well only while {@code LATCHKEY_JWT_SECRET} is set. Without
+     * one: HS256 with that secret, or the embedded default's generated one.
+     */
     @Bean
     JwtDecoder jwtDecoder(
             JwtSecretSource secrets,
+            CallerTokenProperties properties,
+            Clock clock,
             @Value("${spring.security.oauth2.resourceserver.jwt.jwk-set-uri:}") String jwkSetUri) {
-        if (!jwkSetUri.isBlank()) {
-            return NimbusJwtDecoder.withJwkSetUri(jwkSetUri).build();
-        }
-        byte[] secret = secrets.secret();
-        return NimbusJwtDecoder.withSecretKey(new SecretKeySpec(secret, "HmacSHA256"))
-                .macAlgorithm(MacAlgorithm.HS256)
-                .build();
+        Optional<String> jwkSet = jwkSetUri.isBlank() ? Optional.empty() : Optional.of(jwkSetUri);
+        Optional<byte[]> secret = jwkSet.isPresent() ? secrets.configuredSecret() : Optional.of(secrets.secret());
+        return CallerTokenDecoder.create(properties, secret, jwkSet, clock);
     }
 }

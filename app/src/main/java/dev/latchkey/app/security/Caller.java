@@ -4,15 +4,13 @@ import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.connection.UserWorkspaceId;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.query.connection.Viewer;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * Who is calling, from the claims of API.md: {@code sub}, {@code wid}, {@code uwid}, {@code app}, {@code trigger},
- * {@code scope}. Claims that a call needs and the token lacks answer 403 through {@link MissingClaimException}.
+ * {@code scope} / {@code scp} (read by {@link CallerScopes}, as the authorities are). Claims that a call needs and the token lacks answer 403 through {@link MissingClaimException}.
  */
 public record Caller(
         String subject,
@@ -23,17 +21,13 @@ public record Caller(
         Set<String> scopes) {
 
     public static Caller from(Jwt jwt) {
-        String scope = jwt.getClaimAsString("scope");
-        Set<String> scopes = scope == null
-                ? Set.of()
-                : Arrays.stream(scope.split(" ")).filter(s -> !s.isBlank()).collect(Collectors.toUnmodifiableSet());
         return new Caller(
                 jwt.getSubject() == null ? "anonymous" : jwt.getSubject(),
                 text(jwt, "wid").map(WorkspaceId::of),
                 text(jwt, "uwid").map(UserWorkspaceId::of),
                 text(jwt, "app").map(ApplicationId::of),
                 trigger(jwt.getClaimAsString("trigger")),
-                scopes);
+                CallerScopes.of(jwt.getClaims()));
     }
 
     private static Optional<Viewer.Trigger> trigger(String claim) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.env.Environment;
@@ -34,18 +35,25 @@ public class JwtSecretSource {
     }
 
     public byte[] secret() {
-        if (properties.jwtSecret() != null && !properties.jwtSecret().reveal().isBlank()) {
-            byte[] bytes = properties.jwtSecret().utf8();
-            if (bytes.length < MIN_BYTES) {
-                throw new IllegalStateException("LATCHKEY_JWT_SECRET must be at least " + MIN_BYTES + " bytes");
+        return configuredSecret().orElseGet(() -> {
+            if (!embeddedDatabase) {
+                throw new IllegalStateException("set LATCHKEY_JWT_SECRET (at least " + MIN_BYTES
+                        + " bytes) or spring.security.oauth2.resourceserver.jwt.jwk-set-uri to accept caller tokens");
             }
-            return bytes;
+            return generatedSecret(properties.dataDir(), true);
+        });
+    }
+
+    /** {@code LATCHKEY_JWT_SECRET}, if set; never the generated one (with a JWK set, HS256 only while it is set). */
+    public Optional<byte[]> configuredSecret() {
+        if (properties.jwtSecret() == null || properties.jwtSecret().reveal().isBlank()) {
+            return Optional.empty();
         }
-        if (!embeddedDatabase) {
-            throw new IllegalStateException("set LATCHKEY_JWT_SECRET (at least " + MIN_BYTES
-                    + " bytes) or spring.security.oauth2.resourceserver.jwt.jwk-set-uri to accept caller tokens");
+        byte[] bytes = properties.jwtSecret().utf8();
+        if (bytes.length < MIN_BYTES) {
+            throw new IllegalStateException("LATCHKEY_JWT_SECRET must be at least " + MIN_BYTES + " bytes");
         }
-        return generatedSecret(properties.dataDir(), true);
+        return Optional.of(bytes);
     }
 
     /** The secret generated into the data directory, created on first use. */
