@@ -3,7 +3,6 @@ package dev.latchkey.app.security;
 import dev.latchkey.app.problem.ProblemResponses;
 import java.time.Clock;
 import java.util.Optional;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
