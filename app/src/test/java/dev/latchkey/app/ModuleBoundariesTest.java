@@ -82,6 +82,15 @@ class ModuleBoundariesTest {
             .resideInAPackage("dev.latchkey.oauth..")
             .allowEmptyShould(true);
 
+    /** ScribeJava's debug mode prints requests and responses, tokens and client secrets included. */
+    @ArchTest
+    static final ArchRule nothingTurnsOnScribeJavasDebugOutput = noClasses()
+            .should()
+            .callMethod(com.github.scribejava.core.builder.ServiceBuilder.class, "debug")
+            .orShould()
+            .callMethod(
+                    com.github.scribejava.core.builder.ServiceBuilder.class, "debugStream", java.io.OutputStream.class);
+
     @ArchTest
     static final ArchRule theAppsPackagesPointOneWay = appLayers();
 

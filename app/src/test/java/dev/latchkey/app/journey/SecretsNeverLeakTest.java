@@ -128,6 +128,45 @@ class SecretsNeverLeakTest extends JourneyTest {
         }
     }
 
+    /** RFC 9700 and the rule of secrets: the path where the provider refuses a refresh token logs none of it. */
+    @Test
+    void aRefreshRefusedWithInvalidGrantLeaksNothing() throws Exception {
+        connections.installReady(applicationId);
+        try (LeakScanner scanner = LeakScanner.forSecrets().startCapturingLogs()) {
+            scanner.secret("client secret", CLIENT.secret());
+            String function = JourneyFixtures.function(workspace, applicationId, "http-route", "uw-alice");
+            String id = connectRecording(
+                    scanner,
+                    api.post(
+                            alice,
+                            "/v1/connections",
+                            Map.of("applicationId", applicationId, "providerName", "acme", "visibility", "user")));
+            String refreshToken = refreshToken(id);
+            scanner.secret("refresh token", refreshToken);
+            scanner.secret(
+                    "access token",
+                    api.get(function, "/v1/connections/" + id)
+                            .body()
+                            .path("accessToken")
+                            .asText());
+
+            // the grant dies at the provider; the next refresh meets invalid_grant
+            assertThat(provider.revoke(CLIENT, refreshToken, "refresh_token")).isEqualTo(200);
+            Api.Answer refused = api.post(alice, "/v1/connections/" + id + "/refresh", null);
+            assertThat(refused.status()).as(refused.raw().body()).isEqualTo(409);
+            assertThat(refused.body().path("type").asText()).endsWith("/auth-failed");
+            scanner.recordResponse("refused refresh", refused.raw());
+            scanner.recordResponse(
+                    "credentials after the refusal",
+                    api.get(function, "/v1/connections/" + id).raw());
+
+            scanner.stopCapturingLogs();
+            assertThat(scanner.capturedLogs())
+                    .anySatisfy(line -> assertThat(line).contains("grant-revoked"));
+            scanner.scanEverything(dataSource).assertClean();
+        }
+    }
+
     /**
      * Follows a start or reconnect answer through the browser; records the verifier and the code issued, and every
      * answer of Latchkey's on the way. Returns the connection id.
