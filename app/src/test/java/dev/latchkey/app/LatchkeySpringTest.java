@@ -46,6 +46,7 @@ public abstract class LatchkeySpringTest {
         registry.add("latchkey.jwt-secret", () -> TEST_JWT_SECRET);
         registry.add("latchkey.allow-insecure-loopback", () -> "true");
         registry.add("latchkey.scheduled-refresh-interval", () -> "0s"); // tests refresh on purpose
+        registry.add("latchkey.uninstall.interval", () -> "0s"); // tests run the uninstall workers as nodes would
         registry.add("latchkey.public-url", () -> PUBLIC_URL);
         registry.add("server.address", () -> "127.0.0.1");
         registry.add("server.port", () -> PORT);

@@ -51,7 +51,10 @@ public class ApplicationCommands {
         readYourWrites.awaitApplication(id);
     }
 
-    /** Uninstalls at once; the application's connections are revoked and removed in the background. */
+    /**
+     * Uninstalls at once and waits for the application view: when this returns, no token of the application is
+     * handed out any more. Its connections are revoked and removed by the uninstall process, on any node.
+     */
     public void uninstall(ApplicationId id, String admin) {
         uninstaller.uninstall(id, new Actor(admin, null));
         readYourWrites.awaitApplication(id);

@@ -5,11 +5,14 @@ import dev.latchkey.app.crypto.ConnectionSecrets;
 import dev.latchkey.app.flow.ConnectionTarget;
 import dev.latchkey.app.flow.TokenRefresher;
 import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionStatus;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
+import dev.latchkey.query.application.ApplicationQueries;
+import dev.latchkey.query.application.GetApplication;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.GetConnection;
@@ -18,8 +21,10 @@ import dev.latchkey.query.connection.Viewer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +47,7 @@ public class ConnectionReads implements DisposableBean {
     private static final int PARALLEL_REFRESHES = 8;
 
     private final ConnectionQueries connections;
+    private final ApplicationQueries applications;
     private final TokenRefresher refresher;
     private final ConnectionSecrets secrets;
     private final Clock clock;
@@ -50,11 +56,13 @@ public class ConnectionReads implements DisposableBean {
 
     public ConnectionReads(
             ConnectionQueries connections,
+            ApplicationQueries applications,
             TokenRefresher refresher,
             ConnectionSecrets secrets,
             Clock clock,
             LatchkeyProperties properties) {
         this.connections = connections;
+        this.applications = applications;
         this.refresher = refresher;
         this.secrets = secrets;
         this.clock = clock;
@@ -69,18 +77,26 @@ public class ConnectionReads implements DisposableBean {
 
     public List<ConnectionAnswer> list(ListConnections query, boolean withTokens, Actor actor) {
         List<ConnectionRow> rows = connections.handle(query).items();
-        if (withTokens && refreshDue(rows, actor)) {
+        if (!withTokens) {
+            return rows.stream().map(row -> answer(row, false)).toList();
+        }
+        Set<ApplicationId> uninstalled = uninstalled(rows);
+        if (refreshDue(rows, uninstalled, actor)) {
             rows = connections.handle(query).items();
         }
-        return rows.stream().map(row -> answer(row, withTokens)).toList();
+        return rows.stream().map(row -> answer(row, uninstalled)).toList();
     }
 
     public Optional<ConnectionAnswer> get(GetConnection query, boolean withTokens, Actor actor) {
         Optional<ConnectionRow> row = connections.handle(query);
-        if (withTokens && row.isPresent() && refreshDue(List.of(row.get()), actor)) {
+        if (!withTokens || row.isEmpty()) {
+            return row.map(r -> answer(r, false));
+        }
+        Set<ApplicationId> uninstalled = uninstalled(List.of(row.get()));
+        if (refreshDue(List.of(row.get()), uninstalled, actor)) {
             row = connections.handle(query);
         }
-        return row.map(r -> answer(r, withTokens));
+        return row.map(r -> answer(r, uninstalled));
     }
 
     /** The connection as {@code viewer} may see it. @throws ConnectionNotFoundException when it may not (or is gone) */
@@ -91,14 +107,55 @@ public class ConnectionReads implements DisposableBean {
     }
 
     public ConnectionAnswer answer(ConnectionRow row, boolean withTokens) {
-        return new ConnectionAnswer(row.connection(), withTokens ? usableAccessToken(row) : null);
+        if (!withTokens) {
+            return new ConnectionAnswer(row.connection(), null);
+        }
+        return answer(row, uninstalled(List.of(row)));
+    }
+
+    /**
+     * With the credentials: none for an application uninstalled (its tokens are being revoked), none for a row whose
+     * tokens cannot be unsealed (said why, so one bad row never fails the others' answer).
+     */
+    private ConnectionAnswer answer(ConnectionRow row, Set<ApplicationId> uninstalled) {
+        if (uninstalled.contains(row.connection().applicationId())) {
+            return new ConnectionAnswer(row.connection(), null, ConnectionAnswer.APPLICATION_UNINSTALLED);
+        }
+        try {
+            return new ConnectionAnswer(row.connection(), usableAccessToken(row));
+        } catch (RuntimeException e) {
+            log.warn(
+                    "the tokens of connection {} cannot be unsealed: {}",
+                    row.connection().id(),
+                    e.getClass().getSimpleName());
+            return new ConnectionAnswer(row.connection(), null, ConnectionAnswer.CREDENTIALS_UNREADABLE);
+        }
+    }
+
+    /**
+     * The applications of these rows that are not installed. Uninstalling waits for the application view, so from
+     * the moment the uninstall command returns no token of the application is handed out here.
+     */
+    private Set<ApplicationId> uninstalled(List<ConnectionRow> rows) {
+        Set<ApplicationId> uninstalled = new HashSet<>();
+        rows.stream()
+                .map(row -> row.connection().applicationId())
+                .distinct()
+                .filter(id -> applications
+                        .handle(new GetApplication(id))
+                        .map(app -> !app.application().installed())
+                        .orElse(true))
+                .forEach(uninstalled::add);
+        return uninstalled;
     }
 
     /** @return whether anything was refreshed (or attempted), so the rows must be read again */
-    private boolean refreshDue(List<ConnectionRow> rows, Actor actor) {
+    private boolean refreshDue(List<ConnectionRow> rows, Set<ApplicationId> uninstalled, Actor actor) {
         Instant threshold = clock.instant().plus(refreshAhead);
-        List<ConnectionRow> due =
-                rows.stream().filter(row -> isDue(row, threshold)).toList();
+        List<ConnectionRow> due = rows.stream()
+                .filter(row -> !uninstalled.contains(row.connection().applicationId()))
+                .filter(row -> isDue(row, threshold))
+                .toList();
         if (due.isEmpty()) {
             return false;
         }

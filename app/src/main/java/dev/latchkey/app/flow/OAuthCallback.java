@@ -7,7 +7,6 @@ import dev.latchkey.app.provider.ProviderNotReadyException;
 import dev.latchkey.app.readmodel.ReadYourWrites;
 import dev.latchkey.app.writemodel.Actor;
 import dev.latchkey.app.writemodel.CommandSender;
-import dev.latchkey.domain.application.OAuthSettings;
 import dev.latchkey.domain.connection.AuthorizationStateRejected;
 import dev.latchkey.domain.connection.CallbackDecision;
 import dev.latchkey.domain.connection.CompleteCallback;
@@ -102,7 +101,11 @@ public class OAuthCallback {
         } catch (ProviderNotReadyException e) {
             return CallbackOutcome.rejected("provider-unavailable");
         }
-        if (!issuerMatches(client.provider().oauth(), callback.issuer())) {
+        String declaredIssuer = client.provider().oauth().issuer();
+        if (declaredIssuer != null && callback.issuer() == null) {
+            return CallbackOutcome.rejected("issuer-missing");
+        }
+        if (declaredIssuer != null && !declaredIssuer.equals(callback.issuer())) {
             return CallbackOutcome.rejected("issuer-mismatch");
         }
         try {
@@ -160,10 +163,5 @@ public class OAuthCallback {
                 failure.reason());
         commands.send(new RecordCodeExchangeFailure(id, decision.decidedAt(), failure.kind(), failure.reason()), actor);
         return failure.reason();
-    }
-
-    /** RFC 9207: when the provider declares an issuer and the callback names one, they must be the same. */
-    private static boolean issuerMatches(OAuthSettings oauth, String issuer) {
-        return issuer == null || oauth.issuer() == null || oauth.issuer().equals(issuer);
     }
 }

@@ -16,6 +16,7 @@ import dev.latchkey.domain.provider.ProviderClient;
 import dev.latchkey.domain.provider.ProviderExchange;
 import dev.latchkey.domain.provider.RevocationResult;
 import dev.latchkey.domain.secret.SecretField;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -65,9 +66,32 @@ public class Revocation {
      */
     public RevocationResult revoke(
             ConnectionTarget target, UserWorkspaceId requestedBy, ProviderClient client, Actor actor) {
+        return revoke(target, requestedBy, client, actor, true).orElseThrow();
+    }
+
+    /**
+     * One attempt of a revocation that will be tried again: when the provider fails (a {@code FAILED} outcome, such
+     * as a 503 or a timeout) nothing is recorded, the connection keeps its tokens, and the answer is empty. Otherwise
+     * as {@link #revoke(ConnectionTarget, UserWorkspaceId, ProviderClient, Actor)}.
+     *
+     * @throws dev.latchkey.domain.connection.ConnectionRevokedException when it was revoked already
+     */
+    public Optional<RevocationResult> attempt(ConnectionTarget target, ProviderClient client, Actor actor) {
+        return revoke(target, null, client, actor, false);
+    }
+
+    private Optional<RevocationResult> revoke(
+            ConnectionTarget target,
+            UserWorkspaceId requestedBy,
+            ProviderClient client,
+            Actor actor,
+            boolean recordFailure) {
         for (int decision = 1; ; decision++) {
             RevocationDecision decided = commands.send(new Revoke(target.connectionId(), requestedBy), actor);
             RevocationResult result = revokeAtProvider(target, decided, client);
+            if (!recordFailure && failed(result)) {
+                return Optional.empty();
+            }
             try {
                 commands.send(
                         new RecordRevocation(
@@ -77,13 +101,17 @@ public class Revocation {
                                 result.accessToken()),
                         actor);
                 readYourWrites.awaitConnection(target.connectionId());
-                return result;
+                return Optional.of(result);
             } catch (StaleOutcomeException e) {
                 if (decision == DECISIONS) {
                     throw e;
                 }
             }
         }
+    }
+
+    private static boolean failed(RevocationResult result) {
+        return result.refreshToken() == RevocationOutcome.FAILED || result.accessToken() == RevocationOutcome.FAILED;
     }
 
     private RevocationResult revokeAtProvider(

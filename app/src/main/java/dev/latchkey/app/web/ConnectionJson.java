@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * A connection as API.md returns it. The access token and its expiry appear only when the answer carries one
- * (a logic function of the connection's application); the refresh token never does.
+ * (a logic function of the connection's application); the refresh token never does. {@code credentialsError} says
+ * why such a caller gets no token for an active connection (its application is uninstalled, or its tokens cannot be
+ * unsealed).
  */
 record ConnectionJson(
         String id,
@@ -25,7 +27,8 @@ record ConnectionJson(
         Instant createdAt,
         Instant updatedAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String accessToken,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Instant accessTokenExpiresAt) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Instant accessTokenExpiresAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String credentialsError) {
 
     static ConnectionJson of(ConnectionAnswer answer) {
         ConnectionView c = answer.connection();
@@ -45,6 +48,7 @@ record ConnectionJson(
                 c.createdAt(),
                 c.updatedAt(),
                 withToken ? answer.accessToken().reveal() : null,
-                withToken ? c.accessTokenExpiresAt() : null);
+                withToken ? c.accessTokenExpiresAt() : null,
+                answer.credentialsError());
     }
 }

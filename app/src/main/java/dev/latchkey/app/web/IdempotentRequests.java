@@ -13,6 +13,7 @@ import dev.latchkey.domain.secret.SecretSealer;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
@@ -23,12 +24,20 @@ import org.springframework.stereotype.Component;
 /**
  * {@code Idempotency-Key}: the first request with a key runs and its answer is kept (sealed: it carries a browser
  * ticket) for a day; a repeat with the same body gets the same answer; a repeat with another body, or while the
- * first is still running, is refused. Kept in PostgreSQL, so it holds across nodes.
+ * first is still running, is refused. Kept in PostgreSQL, so it holds across nodes. A claim still without an answer
+ * after {@link #CLAIM_TIMEOUT} (its node died) is taken over by a repeat of the same request.
  */
 @Component
 public class IdempotentRequests {
 
     static final Duration RETENTION = Duration.ofHours(24);
+
+    /**
+     * A claim still without an answer after this is taken to belong to a node that died mid-request: a repeat with
+     * the same body may take it over. Longer than any request runs (provider calls time out well within it).
+     */
+    static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(60);
+
     private static final int MAX_KEY = 255;
 
     private final JdbcTemplate jdbc;
@@ -54,30 +63,51 @@ public class IdempotentRequests {
         SealingContext context = new SealingContext(
                 "idempotency:" + workspace.value(),
                 "workspace=" + workspace.value() + ";caller=" + caller + ";key=" + AuthorizationSecrets.digest(key));
+        Timestamp claimedAt = Timestamp.from(clock.instant().truncatedTo(ChronoUnit.MICROS));
         int claimed = jdbc.update("""
                 insert into idempotency_key (workspace_id, caller, idempotency_key, request_fingerprint, created_at)
                 values (?, ?, ?, ?, ?) on conflict do nothing
-                """, workspace.value(), caller, key, fingerprint, Timestamp.from(clock.instant()));
-        if (claimed == 0) {
+                """, workspace.value(), caller, key, fingerprint, claimedAt);
+        if (claimed == 0 && !takeOverAbandonedClaim(workspace, caller, key, fingerprint, claimedAt)) {
             return replay(workspace, caller, key, fingerprint, context, answerType);
         }
         T answer;
         try {
             answer = work.get();
         } catch (RuntimeException e) {
-            jdbc.update(
-                    "delete from idempotency_key where workspace_id = ? and caller = ? and idempotency_key = ?",
-                    workspace.value(),
-                    caller,
-                    key);
+            // only our own claim: a node that took it over meanwhile keeps its own
+            jdbc.update("""
+                    delete from idempotency_key
+                    where workspace_id = ? and caller = ? and idempotency_key = ? and created_at = ?
+                        and response_key_id is null
+                    """, workspace.value(), caller, key, claimedAt);
             throw e;
         }
         Sealed sealed = sealer.seal(Secret.of(write(answer)), context);
+        // only into our own claim: after a takeover the answer kept is the taker's
         jdbc.update("""
                 update idempotency_key set response_key_id = ?, response_ciphertext = ?
-                where workspace_id = ? and caller = ? and idempotency_key = ?
-                """, sealed.keyId(), sealed.ciphertext(), workspace.value(), caller, key);
+                where workspace_id = ? and caller = ? and idempotency_key = ? and created_at = ?
+                """, sealed.keyId(), sealed.ciphertext(), workspace.value(), caller, key, claimedAt);
         return answer;
+    }
+
+    /** A claim without an answer for longer than {@link #CLAIM_TIMEOUT}, for the same request, becomes ours. */
+    private boolean takeOverAbandonedClaim(
+            WorkspaceId workspace, String caller, String key, String fingerprint, Timestamp claimedAt) {
+        return jdbc.update(
+                        """
+                        update idempotency_key set created_at = ?
+                        where workspace_id = ? and caller = ? and idempotency_key = ? and request_fingerprint = ?
+                            and response_key_id is null and created_at < ?
+                        """,
+                        claimedAt,
+                        workspace.value(),
+                        caller,
+                        key,
+                        fingerprint,
+                        Timestamp.from(claimedAt.toInstant().minus(CLAIM_TIMEOUT)))
+                == 1;
     }
 
     private <T> T replay(

@@ -154,7 +154,7 @@ class OAuthCallbackTest {
         when(exchange.exchangeCode(any(), any(), any())).thenReturn(new ExchangeFailure.GrantRevoked("invalid_grant"));
 
         CallbackOutcome outcome = callback.complete(
-                TARGET.connectionId(), new OAuthCallback.Callback("code-1", "state-1", null, null), "binding-1");
+                TARGET.connectionId(), new OAuthCallback.Callback("code-1", "state-1", null, ISSUER), "binding-1");
 
         assertThat(outcome.succeeded()).isFalse();
         assertThat(outcome.badRequest()).isFalse();
@@ -172,7 +172,7 @@ class OAuthCallbackTest {
                 .thenThrow(new AuthorizationStateRejected(AuthorizationStateRejected.Reason.BINDING_MISMATCH));
 
         CallbackOutcome outcome = callback.complete(
-                TARGET.connectionId(), new OAuthCallback.Callback("code-1", "state-1", null, null), "binding-1");
+                TARGET.connectionId(), new OAuthCallback.Callback("code-1", "state-1", null, ISSUER), "binding-1");
 
         assertThat(outcome.badRequest()).isTrue();
         verify(exchange, never()).exchangeCode(any(), any(), any());
@@ -192,6 +192,21 @@ class OAuthCallbackTest {
     }
 
     @Test
+    void aCallbackWithoutIssuerIsRefusedWhenTheProviderDeclaresOne() {
+        aPendingConnection();
+
+        CallbackOutcome code = callback.complete(
+                TARGET.connectionId(), new OAuthCallback.Callback("code-1", "state-1", null, null), "binding-1");
+        CallbackOutcome error = callback.complete(
+                TARGET.connectionId(), new OAuthCallback.Callback(null, "state-1", "access_denied", null), "binding-1");
+
+        assertThat(code).isEqualTo(CallbackOutcome.rejected("issuer-missing"));
+        assertThat(error).isEqualTo(CallbackOutcome.rejected("issuer-missing"));
+        verify(commands, never()).send(any(), any());
+        verify(exchange, never()).exchangeCode(any(), any(), any());
+    }
+
+    @Test
     void aConsentTheProviderReportsDeniedIsRecordedWithoutAnExchange() {
         aPendingConnection();
         DenyAuthorization deny = new DenyAuthorization(
@@ -202,7 +217,9 @@ class OAuthCallbackTest {
         when(commands.<String>send(eq(deny), any())).thenReturn(null);
 
         CallbackOutcome outcome = callback.complete(
-                TARGET.connectionId(), new OAuthCallback.Callback(null, "state-1", "access_denied", null), "binding-1");
+                TARGET.connectionId(),
+                new OAuthCallback.Callback(null, "state-1", "access_denied", ISSUER),
+                "binding-1");
 
         assertThat(outcome.error()).isEqualTo("access_denied");
         verify(exchange, never()).exchangeCode(any(), any(), any());

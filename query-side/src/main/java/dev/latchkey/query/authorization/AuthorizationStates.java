@@ -79,6 +79,22 @@ public class AuthorizationStates {
                 "DELETE FROM authorization_state WHERE expires_at < ?", ps -> SqlInstants.set(ps, 1, before));
     }
 
+    /**
+     * Deletes at most {@code limit} states that expired before {@code before}: a scheduler calls it until fewer are
+     * deleted, so no statement holds the table long.
+     *
+     * @return how many were deleted
+     */
+    public int deleteExpired(Instant before, int limit) {
+        return jdbc.update("""
+                DELETE FROM authorization_state WHERE state_digest IN (
+                    SELECT state_digest FROM authorization_state WHERE expires_at < ? LIMIT ?)
+                """, ps -> {
+            SqlInstants.set(ps, 1, before);
+            ps.setInt(2, limit);
+        });
+    }
+
     private void remember(ConnectionId connectionId, PendingAuthorization authorization) {
         jdbc.update("""
                 INSERT INTO authorization_state (state_digest, connection_id, expires_at) VALUES (?, ?, ?)

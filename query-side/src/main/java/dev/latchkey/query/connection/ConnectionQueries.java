@@ -109,6 +109,25 @@ public class ConnectionQueries {
                 .toList());
     }
 
+    @QueryHandler
+    public ConnectionList handle(FindAbandonedPendingConnections query) {
+        return new ConnectionList(jdbc
+                .query(
+                        SELECT + """
+                                 WHERE status = 'pending' AND updated_at < ?
+                                 ORDER BY updated_at, connection_id
+                                 LIMIT ?
+                                """,
+                        ps -> {
+                            SqlInstants.set(ps, 1, query.updatedBefore());
+                            ps.setInt(2, query.limit());
+                        },
+                        ConnectionViewTable.ROW)
+                .stream()
+                .map(ConnectionState::toRow)
+                .toList());
+    }
+
     private List<ConnectionRow> read(String sql, Object[] arguments) {
         return jdbc.query(sql, ConnectionViewTable.ROW, arguments).stream()
                 .map(ConnectionState::toRow)

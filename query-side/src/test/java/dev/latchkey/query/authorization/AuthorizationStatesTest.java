@@ -109,6 +109,25 @@ class AuthorizationStatesTest {
         assertThat(states.handle(new FindAuthorizationState("digest-2"))).isPresent();
     }
 
+    @Test
+    void deletingExpiredStatesInBatchesDeletesAtMostTheLimitEachTime() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            handle(new AuthorizationStarted(
+                    ConnectionId.random(),
+                    WorkspaceId.of("ws-1"),
+                    ApplicationId.of("app"),
+                    ProviderName.of("linear"),
+                    ALICE,
+                    Visibility.USER,
+                    "Linear #" + i,
+                    new PendingAuthorization("batch-" + i, "binding", null, EXPIRES, null)));
+        }
+
+        assertThat(states.deleteExpired(EXPIRES.plusSeconds(1), 2)).isEqualTo(2);
+        assertThat(states.deleteExpired(EXPIRES.plusSeconds(1), 2)).isEqualTo(1);
+        assertThat(states.deleteExpired(EXPIRES.plusSeconds(1), 2)).isZero();
+    }
+
     private AuthorizationStarted started(String digest) {
         return new AuthorizationStarted(
                 id,
