@@ -17,10 +17,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshAhead a token expiring within this is refreshed before it is handed out
  * @param dataDir the embedded PostgreSQL's data and the generated keys
  * @param masterKeys {@code id:base64,…} (the first one seals), or null to use the keys generated into the data dir
- * @param refreshLease how long a decided refresh holds off others: longer than a provider exchange can take
+ * @param refreshLease how long a decided refresh holds off others: longer than every wait the refresh can meet (see
+ *     {@link #requireLeaseOutlives(Duration)})
  * @param providerConnectTimeout connect timeout of every provider exchange
  * @param providerReadTimeout read timeout of every provider exchange
  * @param scheduledRefreshInterval how often the scheduler refreshes tokens that will expire soon; zero turns it off
+ * @param refreshRecordRetry how long recording a refresh's new tokens is retried through database errors before they
+ *     are revoked at the provider
  */
 @ConfigurationProperties(prefix = "latchkey")
 public record LatchkeyProperties(
@@ -30,18 +33,66 @@ public record LatchkeyProperties(
         @DefaultValue("60s") Duration refreshAhead,
         @DefaultValue("./data") Path dataDir,
         Secret masterKeys,
-        @DefaultValue("30s") Duration refreshLease,
+        @DefaultValue("75s") Duration refreshLease,
         @DefaultValue("3s") Duration providerConnectTimeout,
         @DefaultValue("10s") Duration providerReadTimeout,
-        @DefaultValue("30s") Duration scheduledRefreshInterval) {
+        @DefaultValue("30s") Duration scheduledRefreshInterval,
+        @DefaultValue("10s") Duration refreshRecordRetry) {
+
+    /**
+     * What the lease keeps besides the waits it is checked against: the decision's own commit, preparing the exchange
+     * (the OAuth client, unsealing) and clocks that differ a little between nodes. A refresh whose preparation took
+     * longer does not call the provider.
+     */
+    public static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     public LatchkeyProperties {
         if (refreshAhead.isNegative()) {
             throw new IllegalArgumentException("latchkey.refresh-ahead must not be negative");
         }
-        if (refreshLease.compareTo(providerConnectTimeout.plus(providerReadTimeout.multipliedBy(2))) <= 0) {
-            throw new IllegalArgumentException(
-                    "latchkey.refresh-lease must be longer than a provider exchange can take (connect + 2 x read timeout)");
+        if (refreshRecordRetry.isNegative()) {
+            throw new IllegalArgumentException("latchkey.refresh-record-retry must not be negative");
+        }
+        // the fields are not assigned yet in a compact constructor: check with the parameters
+        requireLeaseOutlives(
+                refreshLease, providerConnectTimeout, providerReadTimeout, refreshRecordRetry, Duration.ZERO);
+    }
+
+    /** The longest a provider exchange can take: connect, then a read for the answer and one for the body. */
+    public Duration providerExchangeDeadline() {
+        return providerConnectTimeout.plus(providerReadTimeout.multipliedBy(2));
+    }
+
+    /**
+     * The longest a refresh can take from its decision to its recorded outcome, when each database call may wait
+     * {@code poolWait} for a pooled connection: preparing, the exchange, then recording retried for
+     * {@link #refreshRecordRetry} whose last attempt may wait for the pool once more.
+     */
+    public Duration refreshWorstCase(Duration poolWait) {
+        return providerExchangeDeadline().plus(refreshRecordRetry).plus(poolWait);
+    }
+
+    /**
+     * Refuses a lease that a refresh could outlive: another node would then decide again and spend the same refresh
+     * token (issue 11, item 4). Checked at binding without the pool, and at start-up with the pool's connection
+     * timeout.
+     */
+    public void requireLeaseOutlives(Duration poolWait) {
+        requireLeaseOutlives(refreshLease, providerConnectTimeout, providerReadTimeout, refreshRecordRetry, poolWait);
+    }
+
+    private static void requireLeaseOutlives(
+            Duration refreshLease, Duration connect, Duration read, Duration recordRetry, Duration poolWait) {
+        Duration needed = connect.plus(read.multipliedBy(2))
+                .plus(recordRetry)
+                .plus(poolWait)
+                .plus(LEASE_MARGIN);
+        if (refreshLease.compareTo(needed) <= 0) {
+            throw new IllegalArgumentException("latchkey.refresh-lease (" + refreshLease.toSeconds()
+                    + " s) must be longer than every wait a refresh can meet: provider connect + 2 x read timeout + "
+                    + "the database pool's connection timeout (" + poolWait.toMillis() + " ms) + "
+                    + "latchkey.refresh-record-retry + " + LEASE_MARGIN.toSeconds() + " s, together "
+                    + needed.toMillis() + " ms");
         }
     }
 

@@ -10,6 +10,7 @@ import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.domain.secret.SecretSealer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -26,6 +27,9 @@ public class ConnectionSecrets {
         this.clock = clock;
     }
 
+    /** The longest token lifetime kept, whatever the provider says. */
+    public static final Duration MAX_EXPIRES_IN = Duration.ofDays(365);
+
     public Sealed seal(WorkspaceId workspace, ConnectionId connection, SecretField field, Secret secret) {
         return secret == null ? null : sealer.seal(secret, SealingContext.forConnection(workspace, connection, field));
     }
@@ -38,10 +42,12 @@ public class ConnectionSecrets {
 
     /**
      * The tokens of a grant as the connection stores them: sealed, expiring at {@code now + expires_in}, with the
-     * granted scopes or, when the provider did not say, the requested ones.
+     * granted scopes or, when the provider did not say, the requested ones. An {@code expires_in} beyond
+     * {@link #MAX_EXPIRES_IN} counts as that (the adapter caps it too; no value may make this throw and lose the
+     * grant), a negative one as already expired.
      */
     public TokenSet seal(WorkspaceId workspace, ConnectionId connection, TokenGrant grant, List<String> requested) {
-        Instant expiresAt = grant.expiresIn() == null ? null : clock.instant().plus(grant.expiresIn());
+        Instant expiresAt = grant.expiresIn() == null ? null : expiresAt(grant.expiresIn());
         return new TokenSet(
                 seal(workspace, connection, SecretField.ACCESS_TOKEN, grant.accessToken()),
                 seal(workspace, connection, SecretField.REFRESH_TOKEN, grant.refreshToken()),
@@ -49,5 +55,12 @@ public class ConnectionSecrets {
                 grant.grantedScopes() == null ? requested : grant.grantedScopes(),
                 grant.tokenType(),
                 seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()));
+    }
+
+    private Instant expiresAt(Duration expiresIn) {
+        Duration bounded = expiresIn.isNegative()
+                ? Duration.ZERO
+                : expiresIn.compareTo(MAX_EXPIRES_IN) > 0 ? MAX_EXPIRES_IN : expiresIn;
+        return clock.instant().plus(bounded);
     }
 }

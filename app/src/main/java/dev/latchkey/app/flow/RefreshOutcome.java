@@ -17,6 +17,9 @@ public sealed interface RefreshOutcome {
     /** The provider failed transiently or the app's OAuth client is misconfigured: nothing changed. */
     record Unavailable(String reason, Instant retryAfter) implements RefreshOutcome {}
 
+    /** A forced refresh came too soon after the last refresh decision of this connection; try at {@code retryAt}. */
+    record Throttled(Instant retryAt) implements RefreshOutcome {}
+
     /** There is nothing to refresh with (pending, or no refresh token was issued). */
     record NotRefreshable(String why) implements RefreshOutcome {}
 }

@@ -2,13 +2,16 @@ package dev.latchkey.app.flow;
 
 import dev.latchkey.app.config.LatchkeyProperties;
 import dev.latchkey.app.writemodel.Actor;
+import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.FindConnectionsDueForRefresh;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +25,18 @@ import org.springframework.stereotype.Component;
 /**
  * Refreshes, in the background, the tokens that will be due before the next run, so readers seldom wait for a
  * provider. Every node may run it: the aggregate's lease lets one refresh per connection through.
+ *
+ * <p>The window it looks for (refresh-ahead plus the interval) is the one it asks the aggregate to refresh within, so
+ * every row it finds is due by the aggregate's rule too. A run pages forward through the due rows once and never
+ * takes one twice: a row that failed, is deferred or is in flight elsewhere waits for a later run (and the aggregate's
+ * backoff keeps it out of those until it is due again).
  */
 @Component
 public class ScheduledRefresh implements DisposableBean {
 
     static final int BATCH = 200;
     static final int PARALLEL = 16;
-    /** A run ends after this many batches even if more are due: a row that keeps failing cannot loop it. */
+    /** A run ends after this many batches even if more are due; the next run goes on. */
     static final int MAX_BATCHES = 25;
 
     private static final Logger log = LoggerFactory.getLogger(ScheduledRefresh.class);
@@ -64,6 +72,9 @@ public class ScheduledRefresh implements DisposableBean {
 
     /** @return how many connections were found due */
     public int refreshDue() {
+        Duration window = refreshAhead.plus(interval);
+        Set<ConnectionId> seen = new HashSet<>();
+        FindConnectionsDueForRefresh.Cursor after = null;
         int total = 0;
         int batches = 0;
         try {
@@ -71,12 +82,18 @@ public class ScheduledRefresh implements DisposableBean {
             do {
                 Instant now = clock.instant();
                 due = connections
-                        .handle(new FindConnectionsDueForRefresh(
-                                now.plus(refreshAhead).plus(interval), now, BATCH))
+                        .handle(new FindConnectionsDueForRefresh(now.plus(window), now, BATCH, after))
                         .items();
-                total += due.size();
-                CompletableFuture.allOf(due.stream()
-                                .map(row -> CompletableFuture.runAsync(() -> refresh(row), workers))
+                if (due.isEmpty()) {
+                    break;
+                }
+                after = FindConnectionsDueForRefresh.Cursor.of(due.get(due.size() - 1));
+                List<ConnectionRow> fresh = due.stream()
+                        .filter(row -> seen.add(row.connection().id()))
+                        .toList();
+                total += fresh.size();
+                CompletableFuture.allOf(fresh.stream()
+                                .map(row -> CompletableFuture.runAsync(() -> refresh(row, window), workers))
                                 .toArray(CompletableFuture[]::new))
                         .join();
             } while (due.size() == BATCH && ++batches < MAX_BATCHES);
@@ -86,11 +103,12 @@ public class ScheduledRefresh implements DisposableBean {
         return total;
     }
 
-    private void refresh(ConnectionRow row) {
+    private void refresh(ConnectionRow row, Duration window) {
         try {
             refresher.refresh(
                     ConnectionTarget.of(row),
                     false,
+                    window,
                     Actor.system("scheduled-refresh", row.connection().workspaceId()));
         } catch (RuntimeException e) {
             log.warn(

@@ -15,6 +15,7 @@ import dev.latchkey.domain.connection.RecordRefreshFailure;
 import dev.latchkey.domain.connection.RefreshDecision;
 import dev.latchkey.domain.connection.RefreshToken;
 import dev.latchkey.domain.connection.StaleOutcomeException;
+import dev.latchkey.domain.connection.TokenSet;
 import dev.latchkey.domain.provider.ExchangeFailure;
 import dev.latchkey.domain.provider.ExchangeResult;
 import dev.latchkey.domain.provider.ProviderClient;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,9 @@ import org.springframework.stereotype.Component;
  * transaction), record (the outcome, against the decision). Callers in this JVM asking for the same connection
  * share one attempt; callers on other nodes find the lease and wait for its outcome. A grant the aggregate refuses
  * to record (its decision was taken over, or the connection was revoked meanwhile) is revoked at the provider, so no
- * live token is left that Latchkey does not hold.
+ * live token is left that Latchkey does not hold. Recording is retried through database errors for
+ * {@link RefreshBudget#recordRetry()}, and the provider is called only while the lease still covers that
+ * ({@link RefreshBudget#exchangeStartBy}): a grant that still cannot be recorded is revoked too.
  */
 @Component
 public class TokenRefresher {
@@ -46,6 +50,8 @@ public class TokenRefresher {
     private static final Logger log = LoggerFactory.getLogger(TokenRefresher.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
     private static final Duration MAX_POLL = Duration.ofMillis(250);
+    private static final Duration FIRST_RECORD_RETRY = Duration.ofMillis(50);
+    private static final Duration MAX_RECORD_RETRY = Duration.ofSeconds(2);
 
     private final CommandSender commands;
     private final ProviderExchange exchange;
@@ -53,6 +59,7 @@ public class TokenRefresher {
     private final ConnectionSecrets secrets;
     private final ReadYourWrites readYourWrites;
     private final Clock clock;
+    private final RefreshBudget budget;
     private final Duration refreshAhead;
     private final Duration lease;
     private final Map<RefreshKey, CompletableFuture<RefreshOutcome>> inFlight = new ConcurrentHashMap<>();
@@ -64,32 +71,39 @@ public class TokenRefresher {
             ConnectionSecrets secrets,
             ReadYourWrites readYourWrites,
             Clock clock,
-            LatchkeyProperties properties) {
+            LatchkeyProperties properties,
+            RefreshBudget budget) {
         this.commands = commands;
         this.exchange = exchange;
         this.clients = clients;
         this.secrets = secrets;
         this.readYourWrites = readYourWrites;
         this.clock = clock;
+        this.budget = budget;
         this.refreshAhead = properties.refreshAhead();
         this.lease = properties.refreshLease();
     }
 
-    private record RefreshKey(String connectionId, boolean force) {}
+    private record RefreshKey(String connectionId, boolean force, Duration refreshAhead) {}
 
     /**
      * Refreshes when the access token expires within the refresh-ahead window, or always when {@code force}, and
      * returns once the outcome is visible to reads.
      */
     public RefreshOutcome refresh(ConnectionTarget target, boolean force, Actor actor) {
-        RefreshKey key = new RefreshKey(target.connectionId().value(), force);
+        return refresh(target, force, refreshAhead, actor);
+    }
+
+    /** As {@link #refresh(ConnectionTarget, boolean, Actor)}, refreshing what expires within {@code ahead}. */
+    public RefreshOutcome refresh(ConnectionTarget target, boolean force, Duration ahead, Actor actor) {
+        RefreshKey key = new RefreshKey(target.connectionId().value(), force, ahead);
         CompletableFuture<RefreshOutcome> mine = new CompletableFuture<>();
         CompletableFuture<RefreshOutcome> shared = inFlight.putIfAbsent(key, mine);
         if (shared != null) {
             return shared.join();
         }
         try {
-            RefreshOutcome outcome = decideExchangeRecord(target, force, actor);
+            RefreshOutcome outcome = decideExchangeRecord(target, force, ahead, actor);
             mine.complete(outcome);
             return outcome;
         } catch (RuntimeException e) {
@@ -100,15 +114,19 @@ public class TokenRefresher {
         }
     }
 
-    private RefreshOutcome decideExchangeRecord(ConnectionTarget target, boolean force, Actor actor) {
+    private RefreshOutcome decideExchangeRecord(ConnectionTarget target, boolean force, Duration ahead, Actor actor) {
         Duration poll = FIRST_POLL;
         boolean waited = false;
         while (true) {
             // after waiting for another node's refresh, only refresh again if its result is not fresh either
-            RefreshDecision decision = commands.send(
-                    new RefreshToken(target.connectionId(), refreshAhead, force && !waited, lease), actor);
+            Instant decisionSent = clock.instant();
+            RefreshDecision decision =
+                    commands.send(new RefreshToken(target.connectionId(), ahead, force && !waited, lease), actor);
             if (decision instanceof RefreshDecision.Proceed proceed) {
-                return exchangeAndRecord(target, proceed, actor);
+                return exchangeAndRecord(target, proceed, budget.exchangeStartBy(decisionSent), actor);
+            }
+            if (decision instanceof RefreshDecision.Throttled throttled) {
+                return new RefreshOutcome.Throttled(throttled.retryAt());
             }
             if (decision instanceof RefreshDecision.InFlight) {
                 waited = true;
@@ -133,7 +151,8 @@ public class TokenRefresher {
         }
     }
 
-    private RefreshOutcome exchangeAndRecord(ConnectionTarget target, RefreshDecision.Proceed decision, Actor actor) {
+    private RefreshOutcome exchangeAndRecord(
+            ConnectionTarget target, RefreshDecision.Proceed decision, Instant exchangeStartBy, Actor actor) {
         ProviderClient client;
         try {
             client = clients.forProvider(target.applicationId(), target.providerName());
@@ -143,6 +162,11 @@ public class TokenRefresher {
         }
         Secret refreshToken = secrets.unseal(
                 target.workspaceId(), target.connectionId(), SecretField.REFRESH_TOKEN, decision.refreshToken());
+        if (clock.instant().isAfter(exchangeStartBy)) {
+            // the lease might run out before this refresh's outcome is recorded: another node could then spend the
+            // same refresh token, so it is not spent here
+            return recordFailure(target, decision, new ExchangeFailure.Transient("refresh-lease-short", null), actor);
+        }
         ExchangeResult result = exchange.refresh(client, refreshToken, decision.scopes());
         if (result instanceof TokenGrant grant) {
             return recordGrant(target, decision, client, refreshToken, grant, actor);
@@ -157,25 +181,54 @@ public class TokenRefresher {
             Secret spentRefreshToken,
             TokenGrant grant,
             Actor actor) {
-        try {
-            commands.send(
-                    new RecordRefresh(
+        Instant giveUpAt = clock.instant().plus(budget.recordRetry());
+        Duration pause = FIRST_RECORD_RETRY;
+        TokenSet sealed = null;
+        while (true) {
+            try {
+                if (sealed == null) {
+                    // sealed once: a retry sends the same ciphertext, which the aggregate knows when it is stored
+                    sealed = secrets.seal(target.workspaceId(), target.connectionId(), grant, decision.scopes());
+                }
+                commands.send(new RecordRefresh(target.connectionId(), decision.decidedAt(), sealed), actor);
+                break;
+            } catch (StaleOutcomeException | ConnectionRevokedException e) {
+                log.info(
+                        "the refresh of connection {} was not recorded ({}); its new tokens are revoked at the provider",
+                        target.connectionId(),
+                        e instanceof StaleOutcomeException
+                                ? "its decision was superseded"
+                                : "the connection was revoked");
+                revokeUnrecorded(client, spentRefreshToken, grant);
+                if (e instanceof ConnectionRevokedException) {
+                    return new RefreshOutcome.NotRefreshable("the connection was disconnected");
+                }
+                break;
+            } catch (RuntimeException e) {
+                Instant now = clock.instant();
+                if (!CommandSender.isDatabaseBlip(e) || !now.plus(pause).isBefore(giveUpAt)) {
+                    log.warn(
+                            "the refresh of connection {} could not be recorded ({}); its new tokens are revoked at "
+                                    + "the provider",
                             target.connectionId(),
-                            decision.decidedAt(),
-                            secrets.seal(target.workspaceId(), target.connectionId(), grant, decision.scopes())),
-                    actor);
-        } catch (StaleOutcomeException | ConnectionRevokedException e) {
-            log.info(
-                    "the refresh of connection {} was not recorded ({}); its new tokens are revoked at the provider",
-                    target.connectionId(),
-                    e instanceof StaleOutcomeException ? "its decision was superseded" : "the connection was revoked");
-            revokeUnrecorded(client, spentRefreshToken, grant);
-            if (e instanceof ConnectionRevokedException) {
-                return new RefreshOutcome.NotRefreshable("the connection was disconnected");
+                            e.getClass().getSimpleName());
+                    revokeUnrecorded(client, spentRefreshToken, grant);
+                    throw e;
+                }
+                LockSupport.parkNanos(jittered(pause).toNanos());
+                pause = pause.multipliedBy(2).compareTo(MAX_RECORD_RETRY) > 0
+                        ? MAX_RECORD_RETRY
+                        : pause.multipliedBy(2);
             }
         }
         readYourWrites.awaitConnection(target.connectionId());
         return new RefreshOutcome.Refreshed();
+    }
+
+    /** Between half and all of {@code pause}, so the nodes waiting out one outage do not retry in step. */
+    private static Duration jittered(Duration pause) {
+        long half = pause.toNanos() / 2;
+        return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(half + 1));
     }
 
     /**
@@ -201,10 +254,13 @@ public class TokenRefresher {
                 failure.kind().wire(),
                 failure.reason());
         try {
-            commands.send(
+            Instant deferredUntil = commands.send(
                     new RecordRefreshFailure(
                             target.connectionId(), decision.decidedAt(), failure.kind(), failure.reason(), retryAfter),
                     actor);
+            if (deferredUntil != null) {
+                retryAfter = deferredUntil; // the aggregate's backoff when the provider named no Retry-After
+            }
         } catch (StaleOutcomeException e) {
             // a newer decision governs the connection now; this attempt's failure is only answered to its caller
             log.info("the failed refresh of connection {} was superseded", target.connectionId());

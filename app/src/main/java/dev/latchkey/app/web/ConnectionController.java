@@ -185,6 +185,19 @@ class ConnectionController {
         if (outcome instanceof RefreshOutcome.NotRefreshable not) {
             throw new ApiProblemException(problem(HttpStatus.CONFLICT, "not-refreshable", not.why()));
         }
+        if (outcome instanceof RefreshOutcome.Throttled throttled) {
+            HttpHeaders headers = new HttpHeaders();
+            long millis = Duration.between(clock.instant(), throttled.retryAt()).toMillis();
+            headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (millis + 999) / 1000)));
+            throw new ApiProblemException(
+                    problem(
+                            HttpStatus.TOO_MANY_REQUESTS,
+                            "refresh-throttled",
+                            "this connection was refreshed less than "
+                                    + Connection.FORCED_REFRESH_SPACING.toSeconds()
+                                    + " s ago; try again after Retry-After"),
+                    headers);
+        }
         ConnectionAnswer answer = reads.get(
                         new GetConnection(workspace, connection, viewer), caller.isCredentialsCaller(), actor)
                 .orElseThrow(NotFoundException::new);

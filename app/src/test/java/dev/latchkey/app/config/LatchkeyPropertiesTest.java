@@ -1,6 +1,7 @@
 package dev.latchkey.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -26,6 +27,21 @@ class LatchkeyPropertiesTest {
         assertThat(properties.dataDir()).isEqualTo(Path.of("data")); // ./data, normalized
         assertThat(properties.postgresDir()).isEqualTo(Path.of("data/postgres"));
         assertThat(properties.masterKeys()).isNull();
+    }
+
+    @Test
+    void theLeaseOutlivesEveryWaitOfARefreshOrTheApplicationDoesNotStart() {
+        LatchkeyProperties defaults = bind(Map.of());
+        assertThat(defaults.refreshLease()).isEqualTo(Duration.ofSeconds(75));
+        assertThat(defaults.refreshRecordRetry()).isEqualTo(Duration.ofSeconds(10));
+        // 3 s connect + 2 x 10 s read + 10 s recording + Hikari's default 30 s pool wait + 5 s margin = 68 s < 75 s
+        defaults.requireLeaseOutlives(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> defaults.requireLeaseOutlives(Duration.ofSeconds(40)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latchkey.refresh-lease");
+        // the old default lease did not even cover the exchange and the recording retries
+        assertThatThrownBy(() -> bind(Map.of("LATCHKEY_REFRESH_LEASE", "30s")))
+                .hasRootCauseInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.latchkey.app.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.atLeast;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -18,16 +20,22 @@ import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.ConnectionView;
 import dev.latchkey.query.connection.FindConnectionsDueForRefresh;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import org.springframework.scheduling.TaskScheduler;
 
 /** The background refresh: what it asks the read model for, and that one failing connection stops no other. */
 class ScheduledRefreshTest {
 
     static final Instant NOW = TokenRefresherTest.NOW;
+    /** Refresh-ahead (60 s) plus the interval (30 s): what expires before the next run. */
+    static final Duration WINDOW = Duration.ofSeconds(90);
 
     final ConnectionQueries connections = mock(ConnectionQueries.class);
     final TokenRefresher refresher = mock(TokenRefresher.class);
@@ -62,14 +70,38 @@ class ScheduledRefreshTest {
         // ahead (60 s) plus the interval (30 s): what expires before the next run
         when(connections.handle(new FindConnectionsDueForRefresh(NOW.plusSeconds(90), NOW, ScheduledRefresh.BATCH)))
                 .thenReturn(new ConnectionList(List.of(first, second)));
-        when(refresher.refresh(eq(ConnectionTarget.of(first)), eq(false), any(Actor.class)))
+        when(refresher.refresh(eq(ConnectionTarget.of(first)), eq(false), eq(WINDOW), any(Actor.class)))
                 .thenThrow(new IllegalStateException("provider exploded"));
-        when(refresher.refresh(eq(ConnectionTarget.of(second)), eq(false), any(Actor.class)))
+        when(refresher.refresh(eq(ConnectionTarget.of(second)), eq(false), eq(WINDOW), any(Actor.class)))
                 .thenReturn(new RefreshOutcome.Refreshed());
 
         assertThat(scheduled.refreshDue()).isEqualTo(2);
 
-        verify(refresher).refresh(eq(ConnectionTarget.of(first)), eq(false), any(Actor.class));
-        verify(refresher).refresh(eq(ConnectionTarget.of(second)), eq(false), any(Actor.class));
+        // the aggregate is asked to refresh within the very window the rows were found in
+        verify(refresher).refresh(eq(ConnectionTarget.of(first)), eq(false), eq(WINDOW), any(Actor.class));
+        verify(refresher).refresh(eq(ConnectionTarget.of(second)), eq(false), eq(WINDOW), any(Actor.class));
+    }
+
+    @Test
+    void aRunPagesForwardAndNeverRefreshesARowTwice() {
+        List<ConnectionRow> page = IntStream.range(0, ScheduledRefresh.BATCH)
+                .mapToObj(i -> due(UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)})
+                        .toString()))
+                .toList();
+        // the first page, and then the same rows again: refreshed rows whose new tokens are still due, or rows that
+        // failed without leaving the window
+        when(connections.handle(any(FindConnectionsDueForRefresh.class))).thenReturn(new ConnectionList(page));
+        when(refresher.refresh(any(), eq(false), eq(WINDOW), any(Actor.class)))
+                .thenReturn(new RefreshOutcome.Unavailable("timeout", null));
+
+        assertThat(scheduled.refreshDue()).isEqualTo(ScheduledRefresh.BATCH);
+
+        verify(refresher, times(ScheduledRefresh.BATCH)).refresh(any(), eq(false), eq(WINDOW), any(Actor.class));
+        ArgumentCaptor<FindConnectionsDueForRefresh> queries =
+                ArgumentCaptor.forClass(FindConnectionsDueForRefresh.class);
+        verify(connections, atLeast(2)).handle(queries.capture());
+        assertThat(queries.getAllValues().get(0).after()).isNull();
+        assertThat(queries.getAllValues().get(1).after())
+                .isEqualTo(FindConnectionsDueForRefresh.Cursor.of(page.get(page.size() - 1)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.app.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.argThat;
@@ -40,6 +41,7 @@ import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
 import java.net.URI;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +50,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.axonframework.modelling.command.ConcurrencyException;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /** The refresh flow's order of steps and what it does with each outcome, with the ports as test doubles. */
 class TokenRefresherTest {
@@ -78,13 +82,55 @@ class TokenRefresherTest {
             Duration.ofSeconds(60),
             java.nio.file.Path.of("./data"),
             null,
-            Duration.ofSeconds(30),
+            Duration.ofSeconds(75),
             Duration.ofSeconds(3),
             Duration.ofSeconds(10),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(10));
 
+    static final Duration POOL_WAIT = Duration.ofSeconds(30);
+    static final Duration LEASE = PROPERTIES.refreshLease();
+
+    /** A clock the test moves; starts at {@link #NOW}. */
+    static final class MovingClock extends Clock {
+        volatile Instant now = NOW;
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    final MovingClock clock = new MovingClock();
     final TokenRefresher refresher = new TokenRefresher(
-            commands, exchange, clients, secrets, readYourWrites, Clock.fixed(NOW, ZoneOffset.UTC), PROPERTIES);
+            commands,
+            exchange,
+            clients,
+            secrets,
+            readYourWrites,
+            clock,
+            PROPERTIES,
+            new RefreshBudget(PROPERTIES, POOL_WAIT));
+
+    static RuntimeException poolExhausted() {
+        return new CannotCreateTransactionException(
+                "Could not open JPA EntityManager for transaction",
+                new SQLTransientConnectionException("latchkey - Connection is not available, request timed out"));
+    }
 
     void decides(RefreshDecision first, RefreshDecision... then) {
         when(commands.<RefreshDecision>send(any(RefreshToken.class), eq(ACTOR))).thenReturn(first, then);
@@ -223,14 +269,8 @@ class TokenRefresherTest {
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
         verify(exchange, never()).refresh(any(), any(), any());
         // forced only on the first decision: after waiting, a fresh result is enough
-        verify(commands)
-                .send(
-                        new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), true, Duration.ofSeconds(30)),
-                        ACTOR);
-        verify(commands)
-                .send(
-                        new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), false, Duration.ofSeconds(30)),
-                        ACTOR);
+        verify(commands).send(new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), true, LEASE), ACTOR);
+        verify(commands).send(new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(60), false, LEASE), ACTOR);
     }
 
     @Test
@@ -265,5 +305,111 @@ class TokenRefresherTest {
         assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(RefreshOutcome.Refreshed.class);
         assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOf(RefreshOutcome.Refreshed.class);
         verify(exchange, times(1)).refresh(any(), any(), any());
+    }
+
+    // issue 11, item 2: a token the provider handed out is never dropped
+
+    @Test
+    void recordingIsRetriedThroughADatabaseBlipAndTheSameSealedGrantRecorded() {
+        decides(proceed(7));
+        when(exchange.refresh(client, OLD_REFRESH, List.of("read"))).thenReturn(grant("rotated-refresh"));
+        when(commands.send(any(RecordRefresh.class), eq(ACTOR)))
+                .thenThrow(poolExhausted())
+                .thenThrow(new ConcurrencyException("a sixth collision"))
+                .thenReturn(null);
+
+        assertThat(refresher.refresh(TARGET, false, ACTOR)).isInstanceOf(RefreshOutcome.Refreshed.class);
+
+        verify(commands, times(3)).send(new RecordRefresh(TARGET.connectionId(), 7, SEALED_GRANT), ACTOR);
+        verify(secrets, times(1))
+                .seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any());
+        verify(exchange, never()).revoke(any(), any(), any());
+    }
+
+    @Test
+    void aGrantThatCannotBeRecordedWithinTheRetryBudgetIsRevokedAtTheProvider() {
+        decides(proceed(7));
+        when(exchange.refresh(client, OLD_REFRESH, List.of("read"))).thenReturn(grant("rotated-refresh"));
+        when(commands.send(any(RecordRefresh.class), eq(ACTOR))).thenAnswer(call -> {
+            clock.advance(POOL_WAIT.dividedBy(10)); // each attempt waits for the pool, then fails
+            throw poolExhausted();
+        });
+
+        assertThatThrownBy(() -> refresher.refresh(TARGET, false, ACTOR))
+                .isInstanceOf(CannotCreateTransactionException.class);
+
+        verify(exchange)
+                .revoke(
+                        eq(client),
+                        argThat(token -> token.reveal().equals("rotated-refresh")),
+                        argThat(token -> token.reveal().equals("new-access")));
+        // attempts start only within the budget, counted from the provider's answer
+        assertThat(clock.instant())
+                .isBefore(NOW.plus(PROPERTIES.refreshRecordRetry()).plus(POOL_WAIT));
+    }
+
+    @Test
+    void aGrantThatCannotBeSealedIsRevokedNotDropped() {
+        decides(proceed(7));
+        when(exchange.refresh(client, OLD_REFRESH, List.of("read"))).thenReturn(grant("rotated-refresh"));
+        when(secrets.seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any()))
+                .thenThrow(new java.time.DateTimeException("instant exceeds maximum"));
+
+        assertThatThrownBy(() -> refresher.refresh(TARGET, false, ACTOR))
+                .isInstanceOf(java.time.DateTimeException.class);
+
+        verify(exchange).revoke(eq(client), argThat(token -> token.reveal().equals("rotated-refresh")), any());
+        verify(commands, never()).send(any(RecordRefresh.class), any());
+    }
+
+    // issue 11, item 4: the lease outlives every wait the refresh can meet
+
+    @Test
+    void theProviderIsNotCalledWhenPreparingTheExchangeAteIntoTheLease() {
+        decides(proceed(7));
+        // unsealing waited out the pool twice: the lease no longer covers exchange + recording + a pool wait
+        when(secrets.unseal(TARGET.workspaceId(), TARGET.connectionId(), SecretField.REFRESH_TOKEN, SEALED_REFRESH))
+                .thenAnswer(call -> {
+                    clock.advance(Duration.ofSeconds(11));
+                    return OLD_REFRESH;
+                });
+
+        RefreshOutcome outcome = refresher.refresh(TARGET, false, ACTOR);
+
+        assertThat(outcome).isInstanceOf(RefreshOutcome.Unavailable.class);
+        verify(exchange, never()).refresh(any(), any(), any());
+        verify(commands)
+                .send(
+                        new RecordRefreshFailure(
+                                TARGET.connectionId(), 7, FailureKind.TRANSIENT, "refresh-lease-short", null),
+                        ACTOR);
+    }
+
+    @Test
+    void aLeaseShorterThanTheWaitsOfARefreshIsRefused() {
+        assertThatThrownBy(() -> new RefreshBudget(PROPERTIES, Duration.ofSeconds(40)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("latchkey.refresh-lease");
+    }
+
+    // issue 11, item 7: no retry storms
+
+    @Test
+    void aTransientFailureWithoutRetryAfterAnswersTheAggregatesBackoff() {
+        decides(proceed(7));
+        when(exchange.refresh(client, OLD_REFRESH, List.of("read")))
+                .thenReturn(new ExchangeFailure.Transient("timeout", null));
+        when(commands.send(any(RecordRefreshFailure.class), eq(ACTOR))).thenReturn(NOW.plusSeconds(4));
+
+        assertThat(refresher.refresh(TARGET, true, ACTOR))
+                .isEqualTo(new RefreshOutcome.Unavailable("timeout", NOW.plusSeconds(4)));
+    }
+
+    @Test
+    void aThrottledForcedRefreshIsAnsweredWithItsRetryTime() {
+        decides(new RefreshDecision.Throttled(NOW.plusSeconds(7)));
+
+        assertThat(refresher.refresh(TARGET, true, ACTOR)).isEqualTo(new RefreshOutcome.Throttled(NOW.plusSeconds(7)));
+        verify(exchange, never()).refresh(any(), any(), any());
     }
 }

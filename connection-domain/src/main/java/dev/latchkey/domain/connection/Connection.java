@@ -8,10 +8,12 @@ import dev.latchkey.domain.application.ProviderName;
 import dev.latchkey.domain.connection.AuthorizationStateRejected.Reason;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.GenericEventMessage;
 import org.axonframework.eventhandling.SequenceNumber;
+import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.serialization.Revision;
@@ -32,10 +34,15 @@ import org.axonframework.serialization.Revision;
  * still accepts its outcome. A refused late grant is not kept: the caller revokes its tokens at the provider (see
  * {@link StaleOutcomeException}).
  *
+ * <p>Refreshes are paced here, so the pace holds on every node: a forced refresh within
+ * {@link #FORCED_REFRESH_SPACING} of the last refresh decision is {@link RefreshDecision.Throttled}; a failure that
+ * keeps the connection defers unforced refreshes until the provider's {@code Retry-After} or, when it named none,
+ * for a {@link RefreshBackoff} that grows with the consecutive failures.
+ *
  * <p>Snapshots serialize these fields as they are: change a field, bump the {@link Revision}, and older snapshots are
  * ignored (the aggregate is sourced from its events again).
  */
-@Revision("2")
+@Revision("3")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY)
 public class Connection {
 
@@ -43,6 +50,9 @@ public class Connection {
     public static final int MAX_NAME = 200;
 
     public static final int MAX_REASON = 1000;
+
+    /** Forced refreshes of one connection closer together than this are throttled (API.md, "Refresh calls"). */
+    public static final Duration FORCED_REFRESH_SPACING = Duration.ofSeconds(10);
 
     @AggregateIdentifier
     private ConnectionId connectionId;
@@ -70,8 +80,14 @@ public class Connection {
     private long refreshDecidedAt = -1;
     /** The lease of {@link #refreshDecidedAt}, or null once that decision was answered or a new grant recorded. */
     private Instant refreshLeaseExpiresAt;
+    /** When the last RefreshStarted was decided (its event's timestamp): forced refreshes are spaced from it. */
+    private Instant refreshDecidedTime;
+    /** The decision the current tokens answer (their TokensRefreshed's decidedAt), or -1: a repeated record is a no-op. */
+    private long tokensAnswerDecision = -1;
 
     private Instant retryAfter;
+    /** Failed refreshes (transient or misconfigured) since tokens were last recorded: the backoff grows with them. */
+    private int consecutiveFailures;
     /** Sequence number of the RevocationStarted whose outcome is outstanding, or -1. */
     private long revocationDecidedAt = -1;
 
@@ -145,6 +161,12 @@ public class Connection {
         if (refreshLeaseExpiresAt != null && now.isBefore(refreshLeaseExpiresAt)) {
             return new RefreshDecision.InFlight(refreshLeaseExpiresAt);
         }
+        if (command.force() && refreshDecidedTime != null) {
+            Instant allowedAt = refreshDecidedTime.plus(FORCED_REFRESH_SPACING);
+            if (now.isBefore(allowedAt)) {
+                return new RefreshDecision.Throttled(allowedAt);
+            }
+        }
         if (!command.force()) {
             Instant expiresAt = tokens.accessTokenExpiresAt();
             if (expiresAt == null || expiresAt.isAfter(now.plus(command.refreshAhead()))) {
@@ -158,24 +180,48 @@ public class Connection {
         return new RefreshDecision.Proceed(refreshDecidedAt, tokens.refreshToken(), tokens.scopes());
     }
 
-    /** @throws StaleOutcomeException when {@code decidedAt} is not the open refresh decision (see the class doc) */
+    /**
+     * Sending the same outcome again (a retry after a failure that hid a commit) changes nothing and succeeds.
+     *
+     * @throws StaleOutcomeException when {@code decidedAt} is not the open refresh decision (see the class doc)
+     */
     @CommandHandler
     public void handle(RecordRefresh command) {
+        requireNotRevoked();
+        if (command.decidedAt() == tokensAnswerDecision
+                && command.tokens().keepingRefreshTokenOf(tokens).equals(tokens)) {
+            return;
+        }
         requireRefreshOutstanding(command.decidedAt());
         apply(new TokensRefreshed(
                 connectionId, command.decidedAt(), command.tokens().keepingRefreshTokenOf(tokens)));
     }
 
-    /** @throws StaleOutcomeException when {@code decidedAt} is not the open refresh decision (see the class doc) */
+    /**
+     * A failure that leaves the connection active defers the next unforced refresh: until the provider's
+     * {@code Retry-After} (at most {@link RefreshBackoff#MAX} away), or by {@link RefreshBackoff} when it named none.
+     *
+     * @return until when unforced refreshes are deferred, or null (the grant is dead)
+     * @throws StaleOutcomeException when {@code decidedAt} is not the open refresh decision (see the class doc)
+     */
     @CommandHandler
-    public void handle(RecordRefreshFailure command) {
+    public Instant handle(RecordRefreshFailure command) {
         requireRefreshOutstanding(command.decidedAt());
-        apply(new RefreshFailed(
-                connectionId, command.decidedAt(), command.kind(), shorten(command.reason()), command.retryAfter()));
         // the fence guarantees no newer token was recorded since the decision: its refresh token was the current one
         if (command.kind() == FailureKind.GRANT_REVOKED) {
+            apply(new RefreshFailed(
+                    connectionId, command.decidedAt(), command.kind(), shorten(command.reason()), null));
             apply(new ConnectionAuthFailed(connectionId, shorten(command.reason()), now()));
+            return null;
         }
+        Instant now = now();
+        Instant latest = now.plus(RefreshBackoff.MAX);
+        Instant deferUntil = command.retryAfter() != null
+                ? (command.retryAfter().isAfter(latest) ? latest : command.retryAfter())
+                : now.plus(RefreshBackoff.after(connectionId, consecutiveFailures + 1));
+        apply(new RefreshFailed(
+                connectionId, command.decidedAt(), command.kind(), shorten(command.reason()), deferUntil));
+        return deferUntil;
     }
 
     /** @return whether the report was taken (false: ignored, the token in question is no longer current) */
@@ -374,12 +420,15 @@ public class Connection {
         exchangeDecidedAt = -1;
         refreshLeaseExpiresAt = null;
         retryAfter = null;
+        consecutiveFailures = 0;
+        tokensAnswerDecision = -1;
     }
 
     @EventSourcingHandler
-    void on(RefreshStarted event, @SequenceNumber long sequence) {
+    void on(RefreshStarted event, @SequenceNumber long sequence, @Timestamp Instant decidedTime) {
         refreshDecidedAt = sequence;
         refreshLeaseExpiresAt = event.leaseExpiresAt();
+        refreshDecidedTime = decidedTime;
     }
 
     @EventSourcingHandler
@@ -387,13 +436,18 @@ public class Connection {
         status = ConnectionStatus.ACTIVE;
         tokens = event.tokens();
         tokensRecordedAt = sequence;
+        tokensAnswerDecision = event.decidedAt();
         retryAfter = null;
+        consecutiveFailures = 0;
         releaseLeaseOf(event.decidedAt());
     }
 
     @EventSourcingHandler
     void on(RefreshFailed event) {
         retryAfter = event.retryAfter();
+        if (event.kind() != FailureKind.GRANT_REVOKED) {
+            consecutiveFailures++;
+        }
         releaseLeaseOf(event.decidedAt());
     }
 

@@ -19,6 +19,12 @@ public sealed interface RefreshDecision {
     /** The provider asked to wait (Retry-After) and the caller did not force it. */
     record Deferred(Instant retryAfter) implements RefreshDecision {}
 
+    /**
+     * A forced refresh asked for within {@link Connection#FORCED_REFRESH_SPACING} of the last refresh decision: try
+     * again at {@code retryAt}. Decided from the event store, so it holds across nodes.
+     */
+    record Throttled(Instant retryAt) implements RefreshDecision {}
+
     /** Nothing to refresh with: pending, auth-failed, or no refresh token was ever issued. */
     record NotRefreshable(ConnectionStatus status, String why) implements RefreshDecision {}
 }

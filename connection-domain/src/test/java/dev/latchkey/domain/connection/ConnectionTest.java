@@ -365,6 +365,7 @@ class ConnectionTest {
             // still active: it refreshes with the newer refresh token
             given(active(Visibility.USER, t0.plusSeconds(30)))
                     .andGiven(history)
+                    .andGivenCurrentTime(t0.plus(Connection.FORCED_REFRESH_SPACING)) // past the forced-refresh spacing
                     .when(new RefreshToken(ID, AHEAD, true, LEASE))
                     .expectResultMessagePayload(new RefreshDecision.Proceed(6, REFRESH_2, List.of("read")));
         }
@@ -386,8 +387,170 @@ class ConnectionTest {
             given(active(Visibility.USER, t0.plusSeconds(30)))
                     .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
                     .when(new RecordRefreshFailure(ID, 3, FailureKind.CLIENT_MISCONFIGURED, "invalid_client", null))
-                    .expectEvents(new RefreshFailed(ID, 3, FailureKind.CLIENT_MISCONFIGURED, "invalid_client", null))
+                    .expectEvents(new RefreshFailed(
+                            ID,
+                            3,
+                            FailureKind.CLIENT_MISCONFIGURED,
+                            "invalid_client",
+                            t0.plus(RefreshBackoff.after(ID, 1))))
                     .expectState(c -> assertThat(c).extracting("status").isEqualTo(ConnectionStatus.ACTIVE));
+        }
+    }
+
+    /** Refreshes are paced by the aggregate, so the pace holds across nodes (issue 11, item 7). */
+    @Nested
+    class PacingRefreshes {
+
+        /** Active, with {@code failures} transient failures without Retry-After recorded, each answering its decision. */
+        Object[] failedTimes(int failures) {
+            List<Object> history = new ArrayList<>(List.of(active(Visibility.USER, t0.plusSeconds(30))));
+            for (int i = 0; i < failures; i++) {
+                long decidedAt = 3 + 2L * i;
+                history.add(new RefreshStarted(ID, t0.plus(LEASE)));
+                history.add(new RefreshFailed(ID, decidedAt, FailureKind.TRANSIENT, "timeout", t0));
+            }
+            return history.toArray();
+        }
+
+        @Test
+        void aTransientFailureWithoutRetryAfterBacksOffAndTheBackoffGrowsWithConsecutiveFailures() {
+            for (int failures = 0; failures < 14; failures++) {
+                Duration expected = RefreshBackoff.after(ID, failures + 1);
+                long decidedAt = 3 + 2L * failures;
+                given(failedTimes(failures))
+                        .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                        .when(new RecordRefreshFailure(ID, decidedAt, FailureKind.TRANSIENT, "timeout", null))
+                        .expectEvents(
+                                new RefreshFailed(ID, decidedAt, FailureKind.TRANSIENT, "timeout", t0.plus(expected)))
+                        .expectResultMessagePayload(t0.plus(expected));
+            }
+        }
+
+        @Test
+        void theBackoffIsJitteredDoublesAndIsCappedAtAnHour() {
+            Duration previousCeiling = Duration.ZERO;
+            for (int failures = 1; failures <= 30; failures++) {
+                Duration ceiling = RefreshBackoff.FIRST.multipliedBy(1L << Math.min(failures - 1, 20));
+                ceiling = ceiling.compareTo(RefreshBackoff.MAX) > 0 ? RefreshBackoff.MAX : ceiling;
+                Duration delay = RefreshBackoff.after(ID, failures);
+                assertThat(delay).isBetween(ceiling.dividedBy(2), ceiling);
+                assertThat(ceiling).isGreaterThanOrEqualTo(previousCeiling);
+                previousCeiling = ceiling;
+            }
+            assertThat(RefreshBackoff.after(ID, 1)).isBetween(Duration.ofMillis(2500), Duration.ofSeconds(5));
+            assertThat(RefreshBackoff.after(ID, 40)).isLessThanOrEqualTo(Duration.ofHours(1));
+            // connections failing together spread out
+            assertThat(java.util.stream.IntStream.range(0, 50)
+                            .mapToObj(i -> RefreshBackoff.after(
+                                    ConnectionId.of(java.util
+                                            .UUID
+                                            .nameUUIDFromBytes(new byte[] {(byte) i})
+                                            .toString()),
+                                    3))
+                            .distinct()
+                            .count())
+                    .isGreaterThan(40);
+        }
+
+        @Test
+        void aProvidersRetryAfterIsHonouredUpToAnHour() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RecordRefreshFailure(ID, 3, FailureKind.TRANSIENT, "http-429", t0.plusSeconds(120)))
+                    .expectEvents(new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "http-429", t0.plusSeconds(120)));
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RecordRefreshFailure(
+                            ID, 3, FailureKind.TRANSIENT, "http-429", t0.plus(Duration.ofDays(9))))
+                    .expectEvents(
+                            new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "http-429", t0.plus(Duration.ofHours(1))));
+        }
+
+        @Test
+        void recordedTokensEndTheRunOfFailures() {
+            given(failedTimes(6))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)), // 15
+                            new TokensRefreshed(ID, 15, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(30))),
+                            new RefreshStarted(ID, t0.plus(LEASE))) // 17
+                    .when(new RecordRefreshFailure(ID, 17, FailureKind.TRANSIENT, "timeout", null))
+                    .expectEvents(new RefreshFailed(
+                            ID, 17, FailureKind.TRANSIENT, "timeout", t0.plus(RefreshBackoff.after(ID, 1))));
+        }
+
+        @Test
+        void aForcedRefreshWithinTenSecondsOfTheLastDecisionIsThrottled() {
+            Object[] answered = {
+                new RefreshStarted(ID, t0.plus(LEASE)),
+                new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600)))
+            };
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(answered)
+                    .andGivenCurrentTime(t0.plusSeconds(9))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.Throttled(t0.plusSeconds(10)));
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(answered)
+                    .andGivenCurrentTime(t0.plusSeconds(10))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectEvents(new RefreshStarted(ID, t0.plusSeconds(10).plus(LEASE)));
+        }
+
+        @Test
+        void aForcedRefreshSharesARefreshInFlightRatherThanBeingThrottled() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .andGivenCurrentTime(t0.plusSeconds(1))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.InFlight(t0.plus(LEASE)));
+        }
+
+        @Test
+        void theFirstForcedRefreshAndUnforcedOnesAreNotThrottled() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE))
+                    .expectEvents(new RefreshStarted(ID, t0.plus(LEASE)));
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(50))))
+                    .andGivenCurrentTime(t0.plusSeconds(1))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectEvents(new RefreshStarted(ID, t0.plusSeconds(1).plus(LEASE)));
+        }
+    }
+
+    /** Recording retries through database blips; a retry of an outcome that was in fact stored must not be refused. */
+    @Nested
+    class RecordingTwice {
+
+        final TokenSet fresh = tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600));
+
+        @Test
+        void theSameOutcomeSentAgainIsANoOp() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)), new TokensRefreshed(ID, 3, fresh))
+                    .when(new RecordRefresh(ID, 3, fresh))
+                    .expectSuccessfulHandlerExecution()
+                    .expectNoEvents();
+            // also after a newer decision started spending those very tokens
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new TokensRefreshed(ID, 3, fresh),
+                            new RefreshStarted(ID, t0.plus(LEASE)))
+                    .when(new RecordRefresh(ID, 3, fresh))
+                    .expectSuccessfulHandlerExecution()
+                    .expectNoEvents();
+        }
+
+        @Test
+        void aDifferentOutcomeForAnAnsweredDecisionIsStillRefused() {
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)), new TokensRefreshed(ID, 3, fresh))
+                    .when(new RecordRefresh(ID, 3, tokens(new Sealed("k1", "other"), REFRESH_2, null)))
+                    .expectException(StaleOutcomeException.class);
         }
     }
 
@@ -441,6 +604,7 @@ class ConnectionTest {
             Object[] history = takenOver(new TokensRefreshed(ID, 4, fresh));
             refused(history, new RecordRefresh(ID, 3, late));
             given(history)
+                    .andGivenCurrentTime(t0.plus(Connection.FORCED_REFRESH_SPACING)) // past the forced-refresh spacing
                     .when(new RefreshToken(ID, AHEAD, true, LEASE))
                     .expectResultMessagePayload(new RefreshDecision.Proceed(6, REFRESH_2, List.of("read")));
         }
@@ -528,6 +692,7 @@ class ConnectionTest {
                     history,
                     new RecordRefreshFailure(ID, 3, FailureKind.GRANT_REVOKED, "invalid_grant", t0.plusSeconds(20)));
             given(history)
+                    .andGivenCurrentTime(t0.plus(Connection.FORCED_REFRESH_SPACING)) // past the forced-refresh spacing
                     .when(new RefreshToken(ID, AHEAD, true, LEASE))
                     .expectResultMessagePayload(new RefreshDecision.Proceed(7, REFRESH_2, List.of("read")));
         }
@@ -571,7 +736,12 @@ class ConnectionTest {
                     .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
                     .andGivenCurrentTime(t0.plus(LEASE).plusSeconds(60))
                     .when(new RecordRefreshFailure(ID, 3, FailureKind.TRANSIENT, "timeout", null))
-                    .expectEvents(new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "timeout", null));
+                    .expectEvents(new RefreshFailed(
+                            ID,
+                            3,
+                            FailureKind.TRANSIENT,
+                            "timeout",
+                            t0.plus(LEASE).plusSeconds(60).plus(RefreshBackoff.after(ID, 1))));
         }
 
         @Test

@@ -87,6 +87,7 @@ public class ConnectionQueries {
 
     @QueryHandler
     public ConnectionList handle(FindConnectionsDueForRefresh query) {
+        FindConnectionsDueForRefresh.Cursor after = query.after();
         return new ConnectionList(jdbc
                 .query(
                         SELECT + """
@@ -94,14 +95,22 @@ public class ConnectionQueries {
                                    AND access_token_expires_at < ?
                                    AND (refresh_lease_expires_at IS NULL OR refresh_lease_expires_at <= ?)
                                    AND (refresh_retry_after IS NULL OR refresh_retry_after <= ?)
+                                """
+                                + (after == null ? "" : "   AND (access_token_expires_at, connection_id) > (?, ?)\n")
+                                + """
                                  ORDER BY access_token_expires_at, connection_id
                                  LIMIT ?
                                 """,
                         ps -> {
-                            SqlInstants.set(ps, 1, query.expiringBefore());
-                            SqlInstants.set(ps, 2, query.now());
-                            SqlInstants.set(ps, 3, query.now());
-                            ps.setInt(4, query.limit());
+                            int i = 0;
+                            SqlInstants.set(ps, ++i, query.expiringBefore());
+                            SqlInstants.set(ps, ++i, query.now());
+                            SqlInstants.set(ps, ++i, query.now());
+                            if (after != null) {
+                                SqlInstants.set(ps, ++i, after.accessTokenExpiresAt());
+                                ps.setString(++i, after.connectionId());
+                            }
+                            ps.setInt(++i, query.limit());
                         },
                         ConnectionViewTable.ROW)
                 .stream()

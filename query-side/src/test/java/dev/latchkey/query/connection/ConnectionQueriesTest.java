@@ -208,6 +208,25 @@ class ConnectionQueriesTest {
     }
 
     @Test
+    void dueForRefreshPagesForwardFromACursorSoARunNeverSeesARowTwice() {
+        Instant now = log.now();
+        processor.deliver(
+                log.next(new ConnectionEstablished(alicePrivate, tokens("a", now.plusSeconds(30)), null)),
+                log.next(new ConnectionEstablished(bobPrivate, tokens("c", now.plusSeconds(10)), null)),
+                log.next(new ConnectionEstablished(otherAppShared, tokens("d", now.plusSeconds(20)), null)));
+
+        ConnectionList first = queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(60), now, 2));
+        ConnectionList second = queries.handle(new FindConnectionsDueForRefresh(
+                now.plusSeconds(60),
+                now,
+                2,
+                FindConnectionsDueForRefresh.Cursor.of(first.items().get(1))));
+
+        assertThat(ids(first)).containsExactly(bobPrivate, otherAppShared);
+        assertThat(ids(second)).containsExactly(alicePrivate);
+    }
+
+    @Test
     void serialisedViewNeverShowsASealedToken() throws Exception {
         processor.deliver(log.next(new ConnectionEstablished(aliceShared, tokens("1", log.now()), null)));
         ConnectionRow row =
