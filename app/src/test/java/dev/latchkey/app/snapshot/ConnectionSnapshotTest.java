@@ -73,8 +73,10 @@ class ConnectionSnapshotTest extends LatchkeySpringTest {
         assertThat(heavyLoad.get(0).getPayload()).isInstanceOf(Connection.class);
         assertThat(heavyLoad.size()).isLessThanOrEqualTo(freshLoad.size());
 
+        // unforced (a forced one would be throttled: the fixture's refreshes were just decided), with a window that
+        // makes the token due: the decision is taken on the state the snapshot restored
         RefreshDecision decision = commands.sendAndWait(asCommand(
-                new RefreshToken(heavy, Duration.ofSeconds(60), true, Duration.ofSeconds(30)),
+                new RefreshToken(heavy, Duration.ofDays(3650), false, Duration.ofSeconds(30)),
                 "member-1",
                 workspace.value()));
         assertThat(decision).isInstanceOf(RefreshDecision.Proceed.class);
