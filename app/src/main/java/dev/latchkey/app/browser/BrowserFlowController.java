@@ -4,6 +4,7 @@ import dev.latchkey.app.authorization.AuthorizationTickets;
 import dev.latchkey.app.config.LatchkeyProperties;
 import dev.latchkey.app.flow.CallbackOutcome;
 import dev.latchkey.app.flow.OAuthCallback;
+import dev.latchkey.domain.ControlCharacters;
 import dev.latchkey.domain.connection.ConnectionId;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,6 +34,9 @@ class BrowserFlowController {
     static final String COOKIE_PREFIX = "latchkey_binding_";
     static final String COOKIE_PATH = "/apps/oauth";
 
+    /** The longest parameter taken from a browser; real tickets, states and codes are far shorter. */
+    static final int MAX_PARAMETER = 4096;
+
     private final AuthorizationTickets tickets;
     private final OAuthCallback callbacks;
     private final boolean secureCookies;
@@ -45,7 +49,7 @@ class BrowserFlowController {
 
     @GetMapping("/apps/oauth/authorize")
     ResponseEntity<String> authorize(@RequestParam(required = false) String ticket) {
-        Optional<AuthorizationTickets.Redeemed> redeemed = tickets.redeem(ticket);
+        Optional<AuthorizationTickets.Redeemed> redeemed = refused(ticket) ? Optional.empty() : tickets.redeem(ticket);
         if (redeemed.isEmpty()) {
             return page(
                     HttpStatus.BAD_REQUEST,
@@ -76,7 +80,10 @@ class BrowserFlowController {
             @RequestParam(required = false) String error,
             @RequestParam(required = false) String iss,
             HttpServletRequest request) {
-        Optional<ConnectionId> connection = callbacks.connectionOf(state);
+        // what the provider sends is checked before anything is looked up or stored (API.md's text rule)
+        Optional<ConnectionId> connection = refused(code) || refused(state) || refused(error) || refused(iss)
+                ? Optional.empty()
+                : callbacks.connectionOf(state);
         if (connection.isEmpty()) {
             return page(
                     HttpStatus.BAD_REQUEST,
@@ -130,6 +137,10 @@ class BrowserFlowController {
                 .headers(answer.getHeaders())
                 .header(HttpHeaders.SET_COOKIE, expired.toString())
                 .body(answer.getBody());
+    }
+
+    private static boolean refused(String parameter) {
+        return parameter != null && (parameter.length() > MAX_PARAMETER || ControlCharacters.in(parameter));
     }
 
     private static HttpHeaders noStore() {

@@ -12,13 +12,12 @@ import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ConnectionProviderDefinition;
 import dev.latchkey.domain.application.ProviderName;
-import dev.latchkey.domain.connection.ChangeVisibility;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.InvalidConnectionValueException;
-import dev.latchkey.domain.connection.RenameConnection;
 import dev.latchkey.domain.connection.ReportAuthFailure;
 import dev.latchkey.domain.connection.StartAuthorization;
 import dev.latchkey.domain.connection.StartReconnect;
+import dev.latchkey.domain.connection.UpdateConnection;
 import dev.latchkey.domain.connection.UserWorkspaceId;
 import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.domain.connection.WorkspaceId;
@@ -152,12 +151,8 @@ public class ConnectionCommands {
             UserWorkspaceId requestedBy,
             Actor actor) {
         reads.visibleRow(workspace, id, viewer);
-        if (name != null) {
-            commands.send(new RenameConnection(id, requestedBy, name), actor);
-        }
-        if (visibility != null) {
-            commands.send(new ChangeVisibility(id, requestedBy, visibility), actor);
-        }
+        // one command: the aggregate decides the rename and the visibility together, both stored or neither
+        commands.send(new UpdateConnection(id, requestedBy, name, visibility), actor);
         readYourWrites.awaitConnection(id);
     }
 

@@ -78,7 +78,7 @@ public final class Api {
                 request.header("Authorization", "Bearer " + token);
             }
             for (int i = 0; i + 1 < headers.length; i += 2) {
-                request.header(headers[i], headers[i + 1]);
+                request.setHeader(headers[i], headers[i + 1]); // replaces the JSON defaults above
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode parsed = response.body().isEmpty() ? null : parse(response.body());

@@ -238,6 +238,62 @@ class BadInputTest extends JourneyTest {
         }
 
         @Test
+        void tabAndNewlineAreKeptInAReasonButNoOtherControlCharacter() {
+            String connectionId = connections.connect(alice, applicationId, "user");
+            String function = JourneyFixtures.function(workspace, applicationId, "http-route", "uw-alice");
+
+            Api.Answer refused = api.post(
+                    function, "/v1/connections/" + connectionId + "/auth-failure", Map.of("reason", "401\u0000"));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(fields(refused)).containsExactly("reason");
+
+            Api.Answer taken = api.post(
+                    function,
+                    "/v1/connections/" + connectionId + "/auth-failure",
+                    Map.of("reason", "401 from the API\n\tinvalid_token"));
+            assertThat(taken.status()).isEqualTo(204);
+            assertThat(api.get(alice, "/v1/connections/" + connectionId)
+                            .body()
+                            .path("authFailedReason")
+                            .asText())
+                    .isEqualTo("401 from the API\n\tinvalid_token");
+        }
+
+        @Test
+        void aV1AnswerIsJsonWhateverTheAcceptHeaderAsks() {
+            Api.Answer list = api.send(alice, "GET", "/v1/connections", null, "Accept", "text/html");
+            assertThat(list.status()).isEqualTo(200);
+            assertThat(list.header("Content-Type")).startsWith("application/json");
+
+            Api.Answer missing = api.send(alice, "GET", "/v1/connections/nope", null, "Accept", "text/html");
+            assertThat(missing.status()).isEqualTo(404);
+            assertThat(missing.header("Content-Type")).startsWith("application/problem+json");
+        }
+
+        @Test
+        void aNulInAConnectionNameNeverReachesTheDatabaseAndOtherWorkspacesGoOn() {
+            Api.Answer refused = api.post(
+                    alice,
+                    "/v1/connections",
+                    Map.of(
+                            "applicationId",
+                            applicationId,
+                            "providerName",
+                            "acme",
+                            "visibility",
+                            "user",
+                            "name",
+                            "A\u0000"));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(fields(refused)).containsExactly("name");
+
+            String other = connections.connect(JourneyFixtures.member(workspace, "uw-bob"), applicationId, "user");
+            assertThat(api.get(JourneyFixtures.member(workspace, "uw-bob"), "/v1/connections/" + other)
+                            .status())
+                    .isEqualTo(200);
+        }
+
+        @Test
         void malformedJsonIsABadRequest() {
             Api.Answer answer = api.send(alice, "POST", "/v1/connections", "{not json");
             assertThat(answer.status()).isEqualTo(400);

@@ -136,4 +136,33 @@ class ConnectionLifecycleTest extends JourneyTest {
                 .reveal();
         assertThat(provider.revoke(CLIENT, refreshToken, "refresh_token")).isEqualTo(200);
     }
+
+    @Test
+    void aPatchStoresTheNameAndTheVisibilityTogetherOrNeither() {
+        String connectionId = connections.connect(alice, applicationId, "workspace");
+        String bob = JourneyFixtures.member(workspace, "uw-bob");
+        long before = jdbc.queryForObject(
+                "select count(*) from domain_event_entry where aggregate_identifier = ?", Long.class, connectionId);
+
+        // Bob may rename a shared connection, but only Alice, its owner, may make it private: neither is stored
+        Api.Answer refused =
+                api.patch(bob, "/v1/connections/" + connectionId, Map.of("name", "Bob's", "visibility", "user"));
+
+        assertThat(refused.status()).isEqualTo(404);
+        assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+        JsonNode unchanged = api.get(alice, "/v1/connections/" + connectionId).body();
+        assertThat(unchanged.path("name").asText()).isEqualTo("Acme #1");
+        assertThat(unchanged.path("visibility").asText()).isEqualTo("workspace");
+        assertThat(jdbc.queryForObject(
+                        "select count(*) from domain_event_entry where aggregate_identifier = ?",
+                        Long.class,
+                        connectionId))
+                .isEqualTo(before);
+
+        Api.Answer both =
+                api.patch(alice, "/v1/connections/" + connectionId, Map.of("name", "Alice's", "visibility", "user"));
+        assertThat(both.status()).isEqualTo(200);
+        assertThat(both.body().path("name").asText()).isEqualTo("Alice's");
+        assertThat(both.body().path("visibility").asText()).isEqualTo("user");
+    }
 }

@@ -1,5 +1,8 @@
 package dev.latchkey.domain.application;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,15 +19,21 @@ public record Manifest(
         List<String> allowedReturnUrls,
         List<ConnectionProviderDefinition> connectionProviders) {
 
+    /** Null elements are kept (unmodifiable) so that {@link ManifestValidator} names them, instead of failing here. */
     public Manifest {
-        serverVariables = serverVariables == null ? Map.of() : Map.copyOf(serverVariables);
-        allowedReturnUrls = allowedReturnUrls == null ? List.of() : List.copyOf(allowedReturnUrls);
-        connectionProviders = connectionProviders == null ? List.of() : List.copyOf(connectionProviders);
+        serverVariables =
+                serverVariables == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(serverVariables));
+        allowedReturnUrls = allowedReturnUrls == null
+                ? List.of()
+                : Collections.unmodifiableList(new ArrayList<>(allowedReturnUrls));
+        connectionProviders = connectionProviders == null
+                ? List.of()
+                : Collections.unmodifiableList(new ArrayList<>(connectionProviders));
     }
 
     public Optional<ConnectionProviderDefinition> provider(ProviderName name) {
         return connectionProviders.stream()
-                .filter(p -> name.value().equals(p.name()))
+                .filter(p -> p != null && name.value().equals(p.name()))
                 .findFirst();
     }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.domain.application;
 
+import dev.latchkey.domain.ControlCharacters;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,20 +33,24 @@ public final class ManifestValidator {
             errors.add(new FieldError("universalIdentifier", "must equal the application id in the path"));
         }
         requireText(errors, "displayName", manifest.displayName());
-        if (manifest.description() != null && manifest.description().length() > MAX_TEXT) {
-            errors.add(new FieldError("description", "must be at most " + MAX_TEXT + " characters"));
-        }
+        optionalText(errors, "description", manifest.description());
         manifest.serverVariables().forEach((name, declaration) -> {
             if (!VARIABLE_NAME.matcher(name).matches()) {
                 errors.add(new FieldError("serverVariables." + name, "name must match " + VARIABLE_NAME.pattern()));
             }
             if (declaration == null) {
                 errors.add(new FieldError("serverVariables." + name, "must declare description, isSecret, isRequired"));
+            } else {
+                optionalText(errors, "serverVariables." + name + ".description", declaration.description());
             }
         });
         for (int i = 0; i < manifest.allowedReturnUrls().size(); i++) {
             String url = manifest.allowedReturnUrls().get(i);
-            if (!isAbsoluteWebUrl(url)) {
+            if (url == null) {
+                errors.add(new FieldError("allowedReturnUrls[" + i + "]", "must not be null"));
+            } else if (refusedControls(errors, "allowedReturnUrls[" + i + "]", url)) {
+                continue;
+            } else if (!isAbsoluteWebUrl(url)) {
                 errors.add(new FieldError("allowedReturnUrls[" + i + "]", "must be an absolute http or https URL"));
             }
         }
@@ -79,13 +84,16 @@ public final class ManifestValidator {
         } else if (!ids.add(provider.universalIdentifier())) {
             errors.add(new FieldError(path + ".universalIdentifier", "is used by another provider"));
         }
-        if (provider.name() == null
+        if (refusedControls(errors, path + ".name", provider.name())) {
+            // named once
+        } else if (provider.name() == null
                 || !ProviderName.PATTERN.matcher(provider.name()).matches()) {
             errors.add(new FieldError(path + ".name", "must match ^[a-z][a-z0-9-]*$"));
         } else if (!names.add(provider.name())) {
             errors.add(new FieldError(path + ".name", "is used by another provider"));
         }
         requireText(errors, path + ".displayName", provider.displayName());
+        optionalText(errors, path + ".icon", provider.icon());
         if (!"oauth".equals(provider.type())) {
             errors.add(new FieldError(path + ".type", "must be oauth"));
         }
@@ -99,18 +107,26 @@ public final class ManifestValidator {
         requireEndpoint(errors, o + ".tokenEndpoint", oauth.tokenEndpoint(), true);
         requireEndpoint(errors, o + ".revokeEndpoint", oauth.revokeEndpoint(), false);
         requireEndpoint(errors, o + ".userInfoEndpoint", oauth.userInfoEndpoint(), false);
-        if (oauth.issuer() != null && !isAbsoluteWebUrl(oauth.issuer())) {
+        if (refusedControls(errors, o + ".issuer", oauth.issuer())) {
+            // named once
+        } else if (oauth.issuer() != null && !isAbsoluteWebUrl(oauth.issuer())) {
             errors.add(new FieldError(o + ".issuer", "must be an absolute URL"));
         }
         for (int s = 0; s < oauth.scopes().size(); s++) {
             String scope = oauth.scopes().get(s);
-            if (scope == null || scope.isBlank() || scope.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\\')) {
+            if (scope == null
+                    || scope.isBlank()
+                    || scope.chars().anyMatch(c -> c <= ' ' || c == 0x7f || c == '"' || c == '\\')) {
                 errors.add(new FieldError(o + ".scopes[" + s + "]", "must be a scope token (RFC 6749 §3.3)"));
             }
         }
         requireVariable(errors, o + ".clientIdVariable", oauth.clientIdVariable(), variables);
         requireVariable(errors, o + ".clientSecretVariable", oauth.clientSecretVariable(), variables);
         oauth.authorizationParams().forEach((key, value) -> {
+            if (refusedControls(errors, o + ".authorizationParams." + key, key)
+                    || refusedControls(errors, o + ".authorizationParams." + key, value)) {
+                return;
+            }
             if (OAuthSettings.RESERVED_AUTHORIZATION_PARAMS.contains(key)) {
                 errors.add(new FieldError(
                         o + ".authorizationParams." + key, "is a reserved parameter and cannot be overridden"));
@@ -119,7 +135,9 @@ public final class ManifestValidator {
                 errors.add(new FieldError(o + ".authorizationParams." + key, "is not allowed"));
             }
         });
-        if (oauth.handleField() != null) {
+        if (refusedControls(errors, o + ".handleField", oauth.handleField())) {
+            // named once
+        } else if (oauth.handleField() != null) {
             if (!oauth.handleField().isEmpty() && !oauth.handleField().startsWith("/")) {
                 errors.add(new FieldError(o + ".handleField", "must be a JSON pointer such as /email"));
             }
@@ -127,12 +145,17 @@ public final class ManifestValidator {
                 errors.add(new FieldError(o + ".handleField", "needs a userInfoEndpoint"));
             }
         }
-        if (oauth.scopeSeparator() != null && oauth.scopeSeparator().isEmpty()) {
+        if (refusedControls(errors, o + ".scopeSeparator", oauth.scopeSeparator())) {
+            // named once
+        } else if (oauth.scopeSeparator() != null && oauth.scopeSeparator().isEmpty()) {
             errors.add(new FieldError(o + ".scopeSeparator", "must not be empty"));
         }
     }
 
     private void requireEndpoint(List<FieldError> errors, String field, String url, boolean required) {
+        if (refusedControls(errors, field, url)) {
+            return;
+        }
         if (url == null || url.isBlank()) {
             if (required) {
                 errors.add(new FieldError(field, "is required"));
@@ -147,6 +170,9 @@ public final class ManifestValidator {
 
     private static void requireVariable(
             List<FieldError> errors, String field, String name, Map<String, ServerVariableDeclaration> variables) {
+        if (refusedControls(errors, field, name)) {
+            return;
+        }
         if (name == null || name.isBlank()) {
             errors.add(new FieldError(field, "is required"));
         } else if (!variables.containsKey(name)) {
@@ -155,11 +181,31 @@ public final class ManifestValidator {
     }
 
     private static void requireText(List<FieldError> errors, String field, String value) {
+        if (refusedControls(errors, field, value)) {
+            return;
+        }
         if (value == null || value.isBlank()) {
             errors.add(new FieldError(field, "is required"));
         } else if (value.length() > MAX_TEXT) {
             errors.add(new FieldError(field, "must be at most " + MAX_TEXT + " characters"));
         }
+    }
+
+    private static void optionalText(List<FieldError> errors, String field, String value) {
+        if (value != null && !refusedControls(errors, field, value) && value.length() > MAX_TEXT) {
+            errors.add(new FieldError(field, "must be at most " + MAX_TEXT + " characters"));
+        }
+    }
+
+    /** API.md's text rule; tab and newline only in a description. @return whether {@code field} was refused */
+    private static boolean refusedControls(List<FieldError> errors, String field, String value) {
+        boolean multiline = ControlCharacters.isMultilineField(field.substring(field.lastIndexOf('.') + 1));
+        if (multiline ? ControlCharacters.inMultiline(value) : ControlCharacters.in(value)) {
+            errors.add(
+                    new FieldError(field, multiline ? ControlCharacters.REFUSED_MULTILINE : ControlCharacters.REFUSED));
+            return true;
+        }
+        return false;
     }
 
     private static boolean isUuid(String value) {

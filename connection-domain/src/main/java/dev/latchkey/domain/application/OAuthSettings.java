@@ -1,5 +1,8 @@
 package dev.latchkey.domain.application;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,9 +31,12 @@ public record OAuthSettings(
     public static final Set<String> RESERVED_AUTHORIZATION_PARAMS = Set.of(
             "response_type", "client_id", "redirect_uri", "state", "scope", "code_challenge", "code_challenge_method");
 
+    /** Null elements are kept (unmodifiable) so that {@link ManifestValidator} names them, instead of failing here. */
     public OAuthSettings {
-        scopes = scopes == null ? List.of() : List.copyOf(scopes);
-        authorizationParams = authorizationParams == null ? Map.of() : Map.copyOf(authorizationParams);
+        scopes = scopes == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(scopes));
+        authorizationParams = authorizationParams == null
+                ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(authorizationParams));
     }
 
     public TokenRequestContentType tokenRequestContentTypeOrDefault() {

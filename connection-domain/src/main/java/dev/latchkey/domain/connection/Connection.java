@@ -3,6 +3,7 @@ package dev.latchkey.domain.connection;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import dev.latchkey.domain.ControlCharacters;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ProviderName;
 import dev.latchkey.domain.connection.AuthorizationStateRejected.Reason;
@@ -231,6 +232,9 @@ public class Connection {
         if (command.reason() != null && command.reason().length() > MAX_REASON) {
             throw new InvalidConnectionValueException("reason", "must be at most " + MAX_REASON + " characters");
         }
+        if (ControlCharacters.inMultiline(command.reason())) {
+            throw new InvalidConnectionValueException("reason", ControlCharacters.REFUSED_MULTILINE);
+        }
         if (status != ConnectionStatus.ACTIVE) {
             return false;
         }
@@ -263,6 +267,29 @@ public class Connection {
             throw new InvalidConnectionValueException("visibility", "must be user or workspace");
         }
         if (command.visibility() != visibility) {
+            apply(new VisibilityChanged(connectionId, command.visibility()));
+        }
+    }
+
+    /** Rename and visibility decided together: when either is refused, neither is applied. */
+    @CommandHandler
+    public void handle(UpdateConnection command) {
+        requireNotRevoked();
+        String newName = null;
+        if (command.name() != null) {
+            requireOwnerOfPrivate(command.requestedBy(), "rename");
+            newName = requireName(command.name());
+        }
+        if (command.visibility() != null && !owner.equals(command.requestedBy())) {
+            throw new NotPermittedException("only the owner changes a connection's visibility");
+        }
+        if (newName == null && command.visibility() == null) {
+            throw new InvalidConnectionValueException("name", "or visibility must be given");
+        }
+        if (newName != null && !newName.equals(name)) {
+            apply(new ConnectionRenamed(connectionId, newName));
+        }
+        if (command.visibility() != null && command.visibility() != visibility) {
             apply(new VisibilityChanged(connectionId, command.visibility()));
         }
     }
@@ -355,6 +382,9 @@ public class Connection {
         if (name == null || name.isBlank()) {
             throw new InvalidConnectionValueException("name", "must not be blank");
         }
+        if (ControlCharacters.in(name)) {
+            throw new InvalidConnectionValueException("name", ControlCharacters.REFUSED);
+        }
         String trimmed = name.strip();
         if (trimmed.length() > MAX_NAME) {
             throw new InvalidConnectionValueException("name", "must be at most " + MAX_NAME + " characters");
@@ -368,11 +398,13 @@ public class Connection {
                         expected.getBytes(StandardCharsets.US_ASCII), given.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** A provider's text is not ours to refuse: kept short, its control characters replaced (never a NUL stored). */
     private static String shorten(String text) {
         if (text == null) {
             return null;
         }
-        return text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON);
+        String kept = text.length() <= MAX_REASON ? text : text.substring(0, MAX_REASON);
+        return ControlCharacters.inMultiline(kept) ? ControlCharacters.replacedIn(kept) : kept;
     }
 
     private static Instant now() {

@@ -142,4 +142,104 @@ class ManifestValidatorTest {
                         ApplicationId.of("11111111-2222-3333-4444-555555555555"), ManifestFixtures.linear())))
                 .containsExactly("universalIdentifier");
     }
+
+    static Manifest withText(String displayName, String description, String providerDisplayName, String icon) {
+        Manifest m = ManifestFixtures.linear();
+        ConnectionProviderDefinition p = m.connectionProviders().get(0);
+        return new Manifest(
+                m.universalIdentifier(),
+                displayName,
+                description,
+                Map.of(
+                        "LINEAR_CLIENT_ID", new ServerVariableDeclaration("OAuth\u0000client ID", false, true),
+                        "LINEAR_CLIENT_SECRET", new ServerVariableDeclaration("line one\n\tline two", true, true)),
+                m.allowedReturnUrls(),
+                List.of(new ConnectionProviderDefinition(
+                        p.universalIdentifier(), p.name(), providerDisplayName, icon, p.type(), p.oauth())));
+    }
+
+    @Test
+    void controlCharactersAreRefusedInEveryTextAndTabAndNewlineOnlyInDescriptions() {
+        Manifest manifest = withText("Linear\u0000", "Connect\u0001 Linear.", "Lin\u007fear", "Icon\u001b");
+
+        assertThat(fields(strict.validate(id, manifest)))
+                .containsExactlyInAnyOrder(
+                        "displayName",
+                        "description",
+                        "serverVariables.LINEAR_CLIENT_ID.description",
+                        "connectionProviders[0].displayName",
+                        "connectionProviders[0].icon");
+        assertThat(strict.validate(id, withText("Linear", "line one\n\tline two", "Linear", "IconBrandLinear")))
+                .extracting(FieldError::field)
+                .containsExactly("serverVariables.LINEAR_CLIENT_ID.description");
+    }
+
+    @Test
+    void controlCharactersInProviderFieldsAreRefusedNamingTheField() {
+        OAuthSettings o = ManifestFixtures.linearOAuth();
+        OAuthSettings bad = new OAuthSettings(
+                "https://linear.app/oauth/authorize\u0000",
+                o.tokenEndpoint(),
+                o.revokeEndpoint(),
+                List.of("read\u007f"),
+                o.clientIdVariable(),
+                o.clientSecretVariable(),
+                null,
+                null,
+                null,
+                Map.of("prompt", "con\u0000sent"),
+                o.userInfoEndpoint(),
+                "/em\u0000ail",
+                "https://linear.app\u0000",
+                "\u0001");
+
+        assertThat(fields(strict.validate(id, ManifestFixtures.linear(bad))))
+                .containsExactlyInAnyOrder(
+                        "connectionProviders[0].oauth.authorizationEndpoint",
+                        "connectionProviders[0].oauth.scopes[0]",
+                        "connectionProviders[0].oauth.authorizationParams.prompt",
+                        "connectionProviders[0].oauth.handleField",
+                        "connectionProviders[0].oauth.issuer",
+                        "connectionProviders[0].oauth.scopeSeparator");
+    }
+
+    @Test
+    void nullElementsAreNamedNotAGenericError() {
+        Manifest m = ManifestFixtures.linear();
+        OAuthSettings o = m.connectionProviders().get(0).oauth();
+        OAuthSettings nullScope = new OAuthSettings(
+                o.authorizationEndpoint(),
+                o.tokenEndpoint(),
+                null,
+                java.util.Arrays.asList("read", null),
+                o.clientIdVariable(),
+                o.clientSecretVariable(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        java.util.Map<String, ServerVariableDeclaration> variables = new java.util.HashMap<>(m.serverVariables());
+        variables.put("UNUSED", null);
+        Manifest manifest = new Manifest(
+                m.universalIdentifier(),
+                m.displayName(),
+                m.description(),
+                variables,
+                java.util.Arrays.asList((String) null),
+                java.util.Arrays.asList(
+                        new ConnectionProviderDefinition(
+                                ManifestFixtures.PROVIDER_ID, "linear", "Linear", null, "oauth", nullScope),
+                        null));
+
+        assertThat(fields(strict.validate(id, manifest)))
+                .containsExactlyInAnyOrder(
+                        "serverVariables.UNUSED",
+                        "allowedReturnUrls[0]",
+                        "connectionProviders[0].oauth.scopes[1]",
+                        "connectionProviders[1]");
+    }
 }

@@ -157,6 +157,15 @@ class ConnectionTest {
         }
 
         @Test
+        void aProvidersErrorIsKeptWithoutItsControlCharacters() {
+            given(started(Visibility.USER))
+                    .when(new DenyAuthorization(ID, "state-a", "browser-a", "access\u0000denied\u001b"))
+                    .expectEvents(
+                            new CallbackAccepted(ID, "state-a"),
+                            new AuthorizationFailed(ID, "access\uFFFDdenied\uFFFD", FailureKind.GRANT_REVOKED));
+        }
+
+        @Test
         void denialWithAForeignBrowserIsRefused() {
             given(started(Visibility.USER))
                     .when(new DenyAuthorization(ID, "state-a", "browser-b", "access_denied"))
@@ -786,6 +795,21 @@ class ConnectionTest {
         }
 
         @Test
+        void aReasonWithControlCharactersIsRefusedButTabAndNewlineAreKept() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new ReportAuthFailure(ID, "401\u0000", null))
+                    .expectException(InvalidConnectionValueException.class)
+                    .expectNoEvents();
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new ReportAuthFailure(ID, "401\u007f", null))
+                    .expectException(InvalidConnectionValueException.class)
+                    .expectNoEvents();
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new ReportAuthFailure(ID, "401\n\tfrom the API", null))
+                    .expectEvents(new ConnectionAuthFailed(ID, "401\n\tfrom the API", t0));
+        }
+
+        @Test
         void aTooLongReasonIsRefused() {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
                     .when(new ReportAuthFailure(ID, "x".repeat(1001), null))
@@ -816,6 +840,66 @@ class ConnectionTest {
         void renamingToTheSameNameChangesNothing() {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
                     .when(new RenameConnection(ID, ALICE, "Linear #1"))
+                    .expectSuccessfulHandlerExecution()
+                    .expectNoEvents();
+        }
+
+        @Test
+        void aNameWithControlCharactersIsRefused() {
+            for (String name : List.of("Work\u0000", "Work\tLinear", "Work\nLinear", "Work\u007f")) {
+                given(active(Visibility.USER, t0.plusSeconds(3600)))
+                        .when(new RenameConnection(ID, ALICE, name))
+                        .expectException(InvalidConnectionValueException.class)
+                        .expectNoEvents();
+            }
+            fixture.givenNoPriorActivity()
+                    .when(new StartAuthorization(
+                            ID, WORKSPACE, APP, LINEAR, ALICE, Visibility.USER, "Linear\u0000", pending("s", "b")))
+                    .expectException(InvalidConnectionValueException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void anUpdateStoresTheNewNameAndVisibilityTogether() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new UpdateConnection(ID, ALICE, "Work Linear", Visibility.WORKSPACE))
+                    .expectEvents(
+                            new ConnectionRenamed(ID, "Work Linear"), new VisibilityChanged(ID, Visibility.WORKSPACE));
+        }
+
+        @Test
+        void anUpdateWhoseVisibilityChangeIsRefusedStoresNoRenameEither() {
+            // a member may rename a shared connection, but only its owner changes its visibility
+            given(active(Visibility.WORKSPACE, t0.plusSeconds(3600)))
+                    .when(new UpdateConnection(ID, BOB, "Bob's now", Visibility.USER))
+                    .expectException(NotPermittedException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void anUpdateWhoseNameIsRefusedStoresNoVisibilityChangeEither() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new UpdateConnection(ID, ALICE, "x".repeat(201), Visibility.WORKSPACE))
+                    .expectException(InvalidConnectionValueException.class)
+                    .expectNoEvents();
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new UpdateConnection(ID, ALICE, "Work\u0000", Visibility.WORKSPACE))
+                    .expectException(InvalidConnectionValueException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void anUpdateByAnotherMemberOfAPrivateConnectionIsRefused() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new UpdateConnection(ID, BOB, "Mine now", null))
+                    .expectException(NotPermittedException.class)
+                    .expectNoEvents();
+        }
+
+        @Test
+        void anUpdateThatChangesNothingStoresNothing() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new UpdateConnection(ID, ALICE, "Linear #1", Visibility.USER))
                     .expectSuccessfulHandlerExecution()
                     .expectNoEvents();
         }
@@ -936,6 +1020,7 @@ class ConnectionTest {
                     new ReportAuthFailure(ID, "401", null),
                     new RenameConnection(ID, ALICE, "New name"),
                     new ChangeVisibility(ID, ALICE, Visibility.WORKSPACE),
+                    new UpdateConnection(ID, ALICE, "New name", Visibility.WORKSPACE),
                     new Revoke(ID, ALICE),
                     new RecordRevocation(ID, 3, RevocationOutcome.REVOKED, RevocationOutcome.REVOKED));
             for (Object command : commands) {
