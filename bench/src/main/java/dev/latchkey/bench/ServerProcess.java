@@ -38,6 +38,12 @@ final class ServerProcess implements AutoCloseable {
 
     /** Starts the server and waits until {@code /actuator/health} answers 200 (database and processors up). */
     static ServerProcess start(Path log, int port, Map<String, String> environment) throws Exception {
+        return start(log, port, environment, READY_TIMEOUT);
+    }
+
+    /** The same, waiting at most {@code readyTimeout} for the health endpoint (the soak's busy restarts). */
+    static ServerProcess start(Path log, int port, Map<String, String> environment, Duration readyTimeout)
+            throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String options =
@@ -61,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
                 .build();
         long start = System.nanoTime();
         Process process = builder.start();
-        long deadline = start + READY_TIMEOUT.toNanos();
+        long deadline = start + readyTimeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the server exited with " + process.exitValue() + ": " + tail(log));
@@ -75,7 +81,7 @@ final class ServerProcess implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 process.destroyForcibly();
-                throw new IllegalStateException("the server was not ready after " + READY_TIMEOUT + ": " + tail(log));
+                throw new IllegalStateException("the server was not ready after " + readyTimeout + ": " + tail(log));
             }
             Thread.sleep(25);
         }
@@ -132,6 +138,15 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         return (long) total;
+    }
+
+    /** SIGKILL, as the OOM killer or a lost machine would: no shutdown hook, no graceful stop. Waits for the exit. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGTERM: Spring's graceful shutdown, which also stops the embedded PostgreSQL. */
