@@ -88,6 +88,8 @@ public class Revocation {
             boolean recordFailure) {
         for (int decision = 1; ; decision++) {
             RevocationDecision decided = commands.send(new Revoke(target.connectionId(), requestedBy), actor);
+            // reads hand out no token of the connection any more before those tokens die at the provider
+            readYourWrites.awaitConnection(target.connectionId());
             RevocationResult result = revokeAtProvider(target, decided, client);
             if (!recordFailure && failed(result)) {
                 return Optional.empty();

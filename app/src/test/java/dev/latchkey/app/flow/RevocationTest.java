@@ -70,6 +70,8 @@ class RevocationTest {
 
         InOrder order = inOrder(commands, exchange, readYourWrites);
         order.verify(commands).send(new Revoke(TARGET.connectionId(), ALICE), ACTOR);
+        // the view no longer hands the tokens out before they are revoked
+        order.verify(readYourWrites).awaitConnection(TARGET.connectionId());
         order.verify(exchange).revoke(eq(client), any(), any());
         order.verify(commands)
                 .send(

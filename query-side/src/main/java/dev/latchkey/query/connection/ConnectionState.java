@@ -56,6 +56,13 @@ final class ConnectionState {
         updatedAt = at;
     }
 
+    void dropTokens() {
+        accessToken = null;
+        refreshToken = null;
+        accessTokenExpiresAt = null;
+        tokenResponse = null;
+    }
+
     /** A refresh outcome ends the lease only when it answers the refresh that holds it. */
     void releaseLeaseOf(long decidedAt) {
         if (refreshDecidedAt != null && refreshDecidedAt == decidedAt) {

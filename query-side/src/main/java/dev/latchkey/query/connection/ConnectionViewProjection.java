@@ -149,10 +149,13 @@ public class ConnectionViewProjection {
         });
     }
 
-    /** The row stays listed until the revocation is recorded; the event only moves the row's position. */
+    /**
+     * A disconnect was decided: the row stays listed until it is recorded, but its tokens, about to be revoked at the
+     * provider, are handed out no more.
+     */
     @EventHandler
     public void on(RevocationStarted event, DomainEventMessage<?> message) {
-        update(event.connectionId(), Applied.of(message), row -> {});
+        update(event.connectionId(), Applied.of(message), ConnectionState::dropTokens);
     }
 
     @EventHandler

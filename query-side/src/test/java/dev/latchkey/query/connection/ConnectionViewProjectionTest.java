@@ -19,6 +19,7 @@ import dev.latchkey.domain.connection.ConnectionEvent;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionRenamed;
 import dev.latchkey.domain.connection.ConnectionRevoked;
+import dev.latchkey.domain.connection.RevocationStarted;
 import dev.latchkey.domain.connection.ConnectionStatus;
 import dev.latchkey.domain.connection.FailureKind;
 import dev.latchkey.domain.connection.ReconnectStarted;
@@ -243,6 +244,22 @@ class ConnectionViewProjectionTest {
                 log.next(new RefreshFailed(id, 2, FailureKind.TRANSIENT, "timeout", null)));
 
         assertThat(row().connection().updatedAt()).isEqualTo(micros(established.getTimestamp()));
+    }
+
+    @Test
+    void aDecidedDisconnectKeepsTheRowListedButHandsOutNoTokenOfIt() {
+        processor.deliver(
+                log.next(started(id, ALICE, Visibility.WORKSPACE)),
+                log.next(new ConnectionEstablished(id, tokens("1", log.now()), null)));
+        assertThat(row().tokens()).isNotNull();
+
+        processor.deliver(log.next(new RevocationStarted(id)));
+
+        assertThat(row().tokens()).isNull();
+        assertThat(row().connection().accessTokenExpiresAt()).isNull();
+        assertThat(queries.handle(new ListConnections(WORKSPACE, APP, null, null, Viewer.member(ALICE)))
+                        .items())
+                .hasSize(1);
     }
 
     @Test
