@@ -97,10 +97,17 @@ public class ReadModelConfiguration {
                     : BY_AGGREGATE.getSequenceIdentifierFor(event);
 
     /** The stored cause is the failure's type and a message of ours: a library's message may quote the payload. */
-    static final EnqueuePolicy<EventMessage<?>> PARK_WITHOUT_PAYLOAD =
-            (letter, cause) -> Decisions.enqueue(new ThrowableCause(
-                    cause.getClass().getName(),
-                    cause instanceof EventRefusedException
-                            ? cause.getMessage()
-                            : EventRefusals.describe("the projection", cause)));
+    static final EnqueuePolicy<EventMessage<?>> PARK_WITHOUT_PAYLOAD = (letter, cause) -> {
+        if (cause == null) {
+            // a retried letter whose batch failed after its handler ran: it stays parked as it was
+            return Decisions.requeue(letter.cause()
+                    .map(earlier -> new ThrowableCause(earlier.type(), earlier.message()))
+                    .orElse(null));
+        }
+        return Decisions.enqueue(new ThrowableCause(
+                cause.getClass().getName(),
+                cause instanceof EventRefusedException
+                        ? cause.getMessage()
+                        : EventRefusals.describe("the projection", cause)));
+    };
 }

@@ -67,6 +67,9 @@ class PoisonEventTest extends LatchkeySpringTest {
         jdbc.execute("drop trigger if exists poison_probe on connection_view");
         jdbc.execute("drop function if exists poison_probe()");
         jdbc.execute("drop table if exists poison_probe_refused");
+        // a retry applies a sequence's parked events in one batch (the bad name folds under the later one), so the
+        // view agrees with the event store again, as a replay of it would (ProjectionReplayTest compares them)
+        parkedHere.forEach(id -> parkedSequences.retry(id.value()));
         parkedHere.forEach(
                 id -> jdbc.update("delete from dead_letter_entry where sequence_identifier = ?", id.value()));
     }
