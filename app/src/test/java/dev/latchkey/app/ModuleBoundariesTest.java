@@ -43,6 +43,7 @@ class ModuleBoundariesTest {
         "dev.latchkey.app.audit..",
         "dev.latchkey.app.replay..",
         "dev.latchkey.app.persistence..",
+        "dev.latchkey.app.deadletter..",
         "dev.latchkey.app.eventstore..",
         "dev.latchkey.app.eventschema..",
         "dev.latchkey.app.snapshot..",

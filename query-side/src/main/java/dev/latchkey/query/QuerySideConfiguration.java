@@ -17,7 +17,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * <ul>
  *   <li>{@value ConnectionViewProjection#PROCESSING_GROUP} and {@value ApplicationViewProjection#PROCESSING_GROUP}:
  *       pooled streaming, one segment each (so a projection's position means every earlier event is applied),
- *       a batch size well above 1 (the projections write once per batch), a propagating error handler;
+ *       a batch size well above 1 (the projections write once per batch), a propagating error handler and a
+ *       sequenced dead-letter queue (an event the database refuses parks its sequence: see {@code RefusedSequences});
  *   <li>{@value AuthorizationStates#PROCESSING_GROUP}: subscribing, with a propagating error handler.
  * </ul>
  */

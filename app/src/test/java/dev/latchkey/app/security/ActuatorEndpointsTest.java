@@ -2,12 +2,20 @@ package dev.latchkey.app.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.app.LatchkeySpringTest;
+import dev.latchkey.query.application.ApplicationViewProjection;
+import dev.latchkey.query.connection.ConnectionViewProjection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventProcessor;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** What a probe, a scraper and a caller without a token get over HTTP. */
@@ -17,6 +25,61 @@ class ActuatorEndpointsTest extends LatchkeySpringTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    EventProcessingConfiguration processing;
+
+    @Test
+    void healthListsEveryEventProcessorWithWhatItHasParked() throws Exception {
+        JsonNode processors =
+                new ObjectMapper().readTree(get("/actuator/health").body()).at("/components/eventProcessors");
+
+        assertThat(processors.path("status").asText()).isEqualTo("UP");
+        for (String name : processing.eventProcessors().keySet()) {
+            assertThat(processors.at("/details/" + name + "/status").asText())
+                    .as(name)
+                    .isEqualTo("UP");
+            assertThat(processors.at("/details/" + name + "/parked").isNumber())
+                    .as(name)
+                    .isTrue();
+        }
+        assertThat(processors.path("details").has(ConnectionViewProjection.PROCESSING_GROUP))
+                .isTrue();
+    }
+
+    @Test
+    void healthIsDownAndNamesAProcessorThatStopped() throws Exception {
+        EventProcessor view = processing
+                .eventProcessor(ApplicationViewProjection.PROCESSING_GROUP)
+                .orElseThrow();
+        view.shutDown();
+        try {
+            HttpResponse<String> response = get("/actuator/health");
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            JsonNode processors = new ObjectMapper().readTree(response.body()).at("/components/eventProcessors");
+            assertThat(processors.path("status").asText()).isEqualTo("DOWN");
+            assertThat(processors.at("/details/down/0").asText()).isEqualTo(ApplicationViewProjection.PROCESSING_GROUP);
+            assertThat(processors
+                            .at("/details/" + ApplicationViewProjection.PROCESSING_GROUP + "/reason")
+                            .asText())
+                    .isEqualTo("stopped");
+        } finally {
+            view.start();
+        }
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> get("/actuator/health").statusCode() == 200);
+    }
+
+    @Test
+    void prometheusHasEachStreamingProcessorsLag() throws Exception {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+                        .containsPattern("latchkey_event_processor_lag\\{processor=\"connection-view\"\\} [0-9]")
+                        .contains("latchkey_event_processor_lag{processor=\"application-view\"}"));
+    }
 
     @Test
     void healthIsUpWithoutAToken() throws Exception {

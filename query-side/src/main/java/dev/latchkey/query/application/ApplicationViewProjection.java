@@ -10,6 +10,7 @@ import dev.latchkey.query.projection.Applied;
 import dev.latchkey.query.projection.BatchPerUnitOfWork;
 import dev.latchkey.query.projection.OrderedWrites;
 import dev.latchkey.query.projection.ProjectionPositions;
+import dev.latchkey.query.projection.RefusedSequences;
 import dev.latchkey.query.projection.SqlInstants;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
@@ -33,6 +34,7 @@ public class ApplicationViewProjection {
 
     private final JdbcTemplate jdbc;
     private final ProjectionPositions positions;
+    private final RefusedSequences refused = new RefusedSequences();
 
     public ApplicationViewProjection(JdbcTemplate jdbc, ProjectionPositions positions) {
         this.jdbc = jdbc;
@@ -42,7 +44,7 @@ public class ApplicationViewProjection {
     @EventHandler
     public void on(ApplicationInstalled event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        write(applied, () -> {
+        write(event.applicationId().value(), message, applied, () -> {
             int changed = jdbc.update("""
                     INSERT INTO application_view (application_id, display_name, manifest, installed, installed_at,
                                                   updated_at, last_sequence, last_position)
@@ -70,7 +72,7 @@ public class ApplicationViewProjection {
     @EventHandler
     public void on(ManifestUpdated event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        write(applied, () -> {
+        write(event.applicationId().value(), message, applied, () -> {
             int changed = jdbc.update("""
                     UPDATE application_view
                     SET display_name = ?, manifest = ?::jsonb, updated_at = ?, last_sequence = ?, last_position = ?
@@ -100,7 +102,7 @@ public class ApplicationViewProjection {
     @EventHandler
     public void on(ServerVariableSet event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        write(applied, () -> {
+        write(event.applicationId().value(), message, applied, () -> {
             if (advance(event.applicationId(), applied)) {
                 jdbc.update("""
                         INSERT INTO application_variable (application_id, name, key_id, ciphertext, set_at)
@@ -121,7 +123,7 @@ public class ApplicationViewProjection {
     @EventHandler
     public void on(ServerVariableUnset event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        write(applied, () -> {
+        write(event.applicationId().value(), message, applied, () -> {
             if (advance(event.applicationId(), applied)) {
                 jdbc.update(
                         "DELETE FROM application_variable WHERE application_id = ? AND name = ?",
@@ -134,7 +136,7 @@ public class ApplicationViewProjection {
     @EventHandler
     public void on(ApplicationUninstalled event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        write(applied, () -> {
+        write(event.applicationId().value(), message, applied, () -> {
             int changed = jdbc.update("""
                     UPDATE application_view SET installed = false, updated_at = ?, last_sequence = ?, last_position = ?
                     WHERE application_id = ? AND last_sequence < ?
@@ -165,6 +167,7 @@ public class ApplicationViewProjection {
     public void reset() {
         jdbc.execute("TRUNCATE application_variable, application_view");
         positions.forget(PROCESSING_GROUP);
+        refused.clear();
     }
 
     /** Moves the row to the event's sequence number; false when the row has seen it already (or is unknown). */
@@ -186,11 +189,12 @@ public class ApplicationViewProjection {
         jdbc.update("DELETE FROM application_variable WHERE application_id = ?", id.value());
     }
 
-    private void write(Applied applied, Runnable write) {
-        batch(batch -> batch.add(applied, write));
+    private void write(String application, EventMessage<?> message, Applied applied, Runnable write) {
+        refused.check(application, message);
+        batch(batch -> batch.add(application, applied, write));
     }
 
     private void batch(Consumer<OrderedWrites> change) {
-        BatchPerUnitOfWork.record(this, () -> new OrderedWrites(PROCESSING_GROUP, positions), change);
+        BatchPerUnitOfWork.record(this, () -> new OrderedWrites(PROCESSING_GROUP, jdbc, positions, refused), change);
     }
 }

@@ -18,6 +18,7 @@ import dev.latchkey.domain.connection.VisibilityChanged;
 import dev.latchkey.query.projection.Applied;
 import dev.latchkey.query.projection.BatchPerUnitOfWork;
 import dev.latchkey.query.projection.ProjectionPositions;
+import dev.latchkey.query.projection.RefusedSequences;
 import java.util.List;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
@@ -40,10 +41,13 @@ public class ConnectionViewProjection {
 
     public static final String PROCESSING_GROUP = "connection-view";
 
+    private final JdbcTemplate jdbc;
     private final ConnectionViewTable table;
     private final ProjectionPositions positions;
+    private final RefusedSequences refused = new RefusedSequences();
 
     public ConnectionViewProjection(JdbcTemplate jdbc, ProjectionPositions positions) {
+        this.jdbc = jdbc;
         this.table = new ConnectionViewTable(jdbc);
         this.positions = positions;
     }
@@ -51,6 +55,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(AuthorizationStarted event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
+        refused.check(event.connectionId().value(), message);
         batch(batch -> batch.create(event.connectionId(), applied, row -> {
             row.connectionId = event.connectionId();
             row.workspaceId = event.workspaceId();
@@ -85,7 +90,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(ConnectionEstablished event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        update(event.connectionId(), applied, row -> {
+        update(event.connectionId(), message, row -> {
             row.holdTokens(event.tokens(), applied.at());
             row.handle = event.handle();
             row.refreshDecidedAt = null;
@@ -96,7 +101,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(RefreshStarted event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        update(event.connectionId(), applied, row -> {
+        update(event.connectionId(), message, row -> {
             row.refreshDecidedAt = applied.sequence();
             row.refreshLeaseExpiresAt = event.leaseExpiresAt();
         });
@@ -105,7 +110,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(TokensRefreshed event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        update(event.connectionId(), applied, row -> {
+        update(event.connectionId(), message, row -> {
             row.holdTokens(event.tokens(), applied.at());
             row.releaseLeaseOf(event.decidedAt());
         });
@@ -114,7 +119,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(RefreshFailed event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        update(event.connectionId(), applied, row -> {
+        update(event.connectionId(), message, row -> {
             row.retryAfter = event.retryAfter();
             row.releaseLeaseOf(event.decidedAt());
         });
@@ -123,7 +128,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(ConnectionAuthFailed event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        update(event.connectionId(), applied, row -> {
+        update(event.connectionId(), message, row -> {
             row.status = ConnectionStatus.AUTH_FAILED;
             row.authFailedAt = event.failedAt() == null ? applied.at() : event.failedAt();
             row.authFailedReason = event.reason();
@@ -134,7 +139,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(ConnectionRenamed event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        update(event.connectionId(), applied, row -> {
+        update(event.connectionId(), message, row -> {
             row.name = event.name();
             row.updatedAt = applied.at();
         });
@@ -143,7 +148,7 @@ public class ConnectionViewProjection {
     @EventHandler
     public void on(VisibilityChanged event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
-        update(event.connectionId(), applied, row -> {
+        update(event.connectionId(), message, row -> {
             row.visibility = event.visibility();
             row.updatedAt = applied.at();
         });
@@ -155,12 +160,13 @@ public class ConnectionViewProjection {
      */
     @EventHandler
     public void on(RevocationStarted event, DomainEventMessage<?> message) {
-        update(event.connectionId(), Applied.of(message), ConnectionState::dropTokens);
+        update(event.connectionId(), message, ConnectionState::dropTokens);
     }
 
     @EventHandler
     public void on(ConnectionRevoked event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
+        refused.check(event.connectionId().value(), message);
         batch(batch -> batch.revoke(event.connectionId(), applied));
     }
 
@@ -178,17 +184,20 @@ public class ConnectionViewProjection {
     public void reset() {
         table.truncate();
         positions.forget(PROCESSING_GROUP);
+        refused.clear();
     }
 
     private void sequenceOnly(ConnectionId id, DomainEventMessage<?> message) {
-        update(id, Applied.of(message), row -> {});
+        update(id, message, row -> {});
     }
 
-    private void update(ConnectionId id, Applied applied, Consumer<ConnectionState> change) {
+    private void update(ConnectionId id, DomainEventMessage<?> message, Consumer<ConnectionState> change) {
+        refused.check(id.value(), message);
+        Applied applied = Applied.of(message);
         batch(batch -> batch.update(id, applied, change));
     }
 
     private void batch(Consumer<ConnectionViewBatch> change) {
-        BatchPerUnitOfWork.record(this, () -> new ConnectionViewBatch(table, positions), change);
+        BatchPerUnitOfWork.record(this, () -> new ConnectionViewBatch(jdbc, table, positions, refused), change);
     }
 }
