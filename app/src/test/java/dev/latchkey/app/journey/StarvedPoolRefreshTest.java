@@ -167,25 +167,26 @@ class StarvedPoolRefreshTest extends JourneyTest {
 
     /** A node with a small pool that waits 250 ms for a connection, and short provider timeouts. */
     private static ConfigurableApplicationContext starvableNode() {
+        // command-line arguments: they win over application.yml (its pool wait of 3 s), as default properties would not
         return new SpringApplicationBuilder(LatchkeyApplication.class)
-                .properties(
-                        "spring.datasource.url=" + TestPostgres.jdbcUrl(DATABASE),
-                        "spring.datasource.username=" + TestPostgres.username(),
-                        "spring.datasource.hikari.maximum-pool-size=3",
-                        "spring.datasource.hikari.connection-timeout=250",
-                        "latchkey.provider-connect-timeout=1s",
-                        "latchkey.provider-read-timeout=2s",
-                        "latchkey.refresh-record-retry=4s",
-                        "latchkey.refresh-lease=16s",
-                        "latchkey.master-keys=" + TEST_MASTER_KEYS,
-                        "latchkey.jwt-secret=" + TEST_JWT_SECRET,
-                        "latchkey.allow-insecure-loopback=true",
-                        "latchkey.scheduled-refresh-interval=0s",
-                        "latchkey.public-url=" + PUBLIC_URL,
-                        "server.address=127.0.0.1",
-                        "server.port=0",
-                        "spring.main.banner-mode=off",
-                        "spring.jmx.enabled=false")
-                .run();
+                .run(
+                        "--spring.datasource.url=" + TestPostgres.jdbcUrl(DATABASE),
+                        "--spring.datasource.username=" + TestPostgres.username(),
+                        "--spring.datasource.hikari.maximum-pool-size=3",
+                        "--spring.datasource.hikari.connection-timeout=250",
+                        "--latchkey.provider-connect-timeout=1s",
+                        "--latchkey.provider-read-timeout=2s",
+                        "--latchkey.refresh-record-retry=4s",
+                        "--latchkey.refresh-lease=16s",
+                        "--latchkey.master-keys=" + TEST_MASTER_KEYS,
+                        "--latchkey.jwt-secret=" + TEST_JWT_SECRET,
+                        "--latchkey.allow-insecure-loopback=true",
+                        "--latchkey.scheduled-refresh-interval=0s",
+                        "--latchkey.uninstall.interval=0s",
+                        "--latchkey.public-url=" + PUBLIC_URL,
+                        "--server.address=127.0.0.1",
+                        "--server.port=0",
+                        "--spring.main.banner-mode=off",
+                        "--spring.jmx.enabled=false");
     }
 }
