@@ -12,6 +12,7 @@ import dev.latchkey.domain.secret.SecretSealer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,14 @@ public class ConnectionSecrets {
     public ConnectionSecrets(SecretSealer sealer, Clock clock) {
         this.sealer = sealer;
         this.clock = clock;
+    }
+
+    /**
+     * These secrets for unsealing these values, the values of one answer: their keys are read once for all of them
+     * ({@link SecretSealer#opening}).
+     */
+    public ConnectionSecrets opening(Collection<Sealed> values) {
+        return new ConnectionSecrets(sealer.opening(values), clock);
     }
 
     /** The longest token lifetime kept, whatever the provider says. */

@@ -12,6 +12,7 @@ import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.domain.secret.SealingContext;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
+import dev.latchkey.domain.secret.SecretSealer;
 import dev.latchkey.domain.secret.UnsealFailedException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -221,6 +222,46 @@ class EnvelopeSecretSealerTest {
         assertThat(jdbc.queryForMap("select master_key_id, wrapped_key from data_key where id = ?", sealed.keyId()))
                 .containsEntry("master_key_id", null)
                 .containsEntry("wrapped_key", null);
+    }
+
+    @Test
+    void valuesOpenedTogetherUnsealEachInItsOwnContext() {
+        SealingContext other = SealingContext.forConnection(workspace, ConnectionId.random(), SecretField.ACCESS_TOKEN);
+        Sealed mine = sealer.seal(Secret.of(TOKEN), accessToken);
+        Sealed theirs = sealer.seal(Secret.of("their-token"), other);
+
+        SecretSealer opened = sealer.opening(List.of(mine, theirs));
+
+        assertThat(opened.unseal(mine, accessToken).reveal()).isEqualTo(TOKEN);
+        assertThat(opened.unseal(theirs, other).reveal()).isEqualTo("their-token");
+        assertThatThrownBy(() -> opened.unseal(theirs, accessToken))
+                .as("a value moved to another connection opens no more when opened together")
+                .isInstanceOf(UnsealFailedException.class);
+    }
+
+    @Test
+    void aKeyShreddedOnAnotherNodeOpensNothingThroughAnOpeningThatFollows() {
+        Node other = CryptoTestDatabase.node("k1:" + KEY_1);
+        SealingContext kept = SealingContext.forConnection(workspace, ConnectionId.random(), SecretField.ACCESS_TOKEN);
+        Sealed shreddedValue = sealer.seal(Secret.of(TOKEN), accessToken);
+        Sealed keptValue = sealer.seal(Secret.of("kept-token"), kept);
+        assertThat(sealer.unseal(shreddedValue, accessToken).reveal()).isEqualTo(TOKEN); // cached on this node
+
+        other.dataKeys().shred(accessToken.keyOwner());
+        SecretSealer opened = sealer.opening(List.of(shreddedValue, keptValue));
+
+        assertThatThrownBy(() -> opened.unseal(shreddedValue, accessToken))
+                .isInstanceOf(DataKeyShreddedException.class);
+        assertThat(opened.unseal(keptValue, kept).reveal()).isEqualTo("kept-token");
+    }
+
+    @Test
+    void aValueWhoseKeyWasNotOpenedIsReadAsItIsUnsealed() {
+        Sealed sealed = sealer.seal(Secret.of(TOKEN), accessToken);
+
+        SecretSealer opened = sealer.opening(List.of());
+
+        assertThat(opened.unseal(sealed, accessToken).reveal()).isEqualTo(TOKEN);
     }
 
     @Test

@@ -98,6 +98,56 @@ class ProjectionPositionsTest {
     }
 
     @Test
+    void aPositionCommittedOnThisNodeIsKnownWithoutReadingTheTable() {
+        inTransaction(() -> positions.advance(VIEW, 5));
+        TestDatabase.jdbc().update("DELETE FROM projection_position");
+
+        assertThat(positions.awaitPosition(VIEW, 5, Duration.ZERO)).isTrue();
+        assertThat(new ProjectionPositions(TestDatabase.jdbc()).awaitPosition(VIEW, 5, Duration.ZERO))
+                .as("another node knows only the table")
+                .isFalse();
+    }
+
+    @Test
+    void aRolledBackAdvanceIsNotKnown() {
+        new TransactionTemplate(new DataSourceTransactionManager(TestDatabase.dataSource()))
+                .executeWithoutResult(status -> {
+                    positions.advance(VIEW, 5);
+                    status.setRollbackOnly();
+                });
+
+        assertThat(positions.awaitPosition(VIEW, 5, Duration.ZERO)).isFalse();
+    }
+
+    @Test
+    void aWaiterOnThisNodeIsWokenByTheCommit() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<Boolean> reached = CompletableFuture.supplyAsync(() -> {
+            waiting.countDown();
+            return positions.awaitPosition(VIEW, 9, Duration.ofSeconds(20));
+        });
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+        inTransaction(() -> positions.advance(VIEW, 9));
+
+        assertThat(reached.get(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aForgottenPositionIsNoLongerKnown() {
+        inTransaction(() -> positions.advance(VIEW, 5));
+
+        positions.forget(VIEW);
+
+        assertThat(positions.awaitPosition(VIEW, 5, Duration.ZERO)).isFalse();
+    }
+
+    private static void inTransaction(Runnable work) {
+        new TransactionTemplate(new DataSourceTransactionManager(TestDatabase.dataSource()))
+                .executeWithoutResult(status -> work.run());
+    }
+
+    @Test
     void projectionThatAppliedNothingHasNoPosition() {
         assertThat(positions.position("nothing-yet")).isEmpty();
         assertThat(positions.awaitPosition("nothing-yet", 0, Duration.ZERO)).isFalse();
