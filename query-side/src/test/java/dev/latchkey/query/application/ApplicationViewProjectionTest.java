@@ -30,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.eventhandling.EventHandler;
-import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -208,9 +207,6 @@ class ApplicationViewProjectionTest {
                 handled.add(method.getParameterTypes()[0]);
             }
         }
-        // the catch-all takes the message, not its payload, and only moves the position
-        assertThat(handled.remove(EventMessage.class)).isTrue();
-
         assertThat(handled).containsExactlyInAnyOrder(ApplicationEvent.class.getPermittedSubclasses());
     }
 

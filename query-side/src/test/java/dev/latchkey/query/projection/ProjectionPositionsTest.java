@@ -2,6 +2,8 @@ package dev.latchkey.query.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.domain.application.ApplicationId;
+import dev.latchkey.domain.application.ServerVariableUnset;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionRenamed;
 import dev.latchkey.query.BatchDelivery;
@@ -41,16 +43,25 @@ class ProjectionPositionsTest {
     }
 
     @Test
-    void eventsAProjectionIgnoresStillMoveItsPosition() {
+    void theConnectionViewMovesPastAnApplicationsEventsSoTheUninstallCanWaitForIt() {
+        BatchDelivery connectionView = new BatchDelivery(new ConnectionViewProjection(TestDatabase.jdbc(), positions));
+
+        connectionView.deliver(log.next(new ServerVariableUnset(ApplicationId.of("app-1"), "SECRET")));
+
+        assertThat(positions.position(VIEW)).hasValue(log.lastPosition());
+        assertThat(TestDatabase.jdbc().queryForObject("SELECT count(*) FROM connection_view", Long.class))
+                .isZero();
+    }
+
+    @Test
+    void theApplicationViewLeavesAConnectionsEventsAlone() {
         BatchDelivery applicationView =
                 new BatchDelivery(new ApplicationViewProjection(TestDatabase.jdbc(), positions));
 
         applicationView.deliver(log.next(new ConnectionRenamed(ConnectionId.random(), "a")));
 
         assertThat(positions.position(ApplicationViewProjection.PROCESSING_GROUP))
-                .hasValue(log.lastPosition());
-        assertThat(TestDatabase.jdbc().queryForObject("SELECT count(*) FROM application_view", Long.class))
-                .isZero();
+                .isEmpty();
     }
 
     @Test
