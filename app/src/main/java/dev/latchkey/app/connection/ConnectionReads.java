@@ -84,7 +84,7 @@ public class ConnectionReads implements DisposableBean {
         if (refreshDue(rows, uninstalled, actor)) {
             rows = connections.handle(query).items();
         }
-        ConnectionSecrets opened = secrets.opening(rows.stream()
+        ConnectionSecrets opened = secrets.forOneAnswer(rows.stream()
                 .filter(row -> row.tokens() != null && row.tokens().accessToken() != null)
                 .map(row -> row.tokens().accessToken())
                 .toList());

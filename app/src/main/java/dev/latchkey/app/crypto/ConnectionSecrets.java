@@ -29,11 +29,11 @@ public class ConnectionSecrets {
     }
 
     /**
-     * These secrets for unsealing these values, the values of one answer: their keys are read once for all of them
-     * ({@link SecretSealer#opening}).
+     * These secrets for one answer that unseals {@code toUnseal}: their keys are read once for all of them
+     * ({@link SecretSealer#forOneUse}).
      */
-    public ConnectionSecrets opening(Collection<Sealed> values) {
-        return new ConnectionSecrets(sealer.opening(values), clock);
+    public ConnectionSecrets forOneAnswer(Collection<Sealed> toUnseal) {
+        return new ConnectionSecrets(sealer.forOneUse(toUnseal), clock);
     }
 
     /** The longest token lifetime kept, whatever the provider says. */
@@ -57,13 +57,15 @@ public class ConnectionSecrets {
      */
     public TokenSet seal(WorkspaceId workspace, ConnectionId connection, TokenGrant grant, List<String> requested) {
         Instant expiresAt = grant.expiresIn() == null ? null : expiresAt(grant.expiresIn());
+        // the connection's data key looked up once for the three values
+        ConnectionSecrets once = new ConnectionSecrets(sealer.forOneUse(List.of()), clock);
         return new TokenSet(
-                seal(workspace, connection, SecretField.ACCESS_TOKEN, grant.accessToken()),
-                seal(workspace, connection, SecretField.REFRESH_TOKEN, grant.refreshToken()),
+                once.seal(workspace, connection, SecretField.ACCESS_TOKEN, grant.accessToken()),
+                once.seal(workspace, connection, SecretField.REFRESH_TOKEN, grant.refreshToken()),
                 expiresAt,
                 grant.grantedScopes() == null ? requested : grant.grantedScopes(),
                 grant.tokenType(),
-                seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()));
+                once.seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()));
     }
 
     private Instant expiresAt(Duration expiresIn) {

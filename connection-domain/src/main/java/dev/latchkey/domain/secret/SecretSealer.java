@@ -17,10 +17,11 @@ public interface SecretSealer {
     Secret unseal(Sealed sealed, SealingContext context);
 
     /**
-     * A sealer for unsealing these values, the values of one answer: what it needs to open them is read once, here,
-     * for all of them, and its unseals are as current as that read. This one (the default) reads at every unseal.
+     * A sealer for one use (one answer, one grant; not to be kept): the keys to open {@code toUnseal} are read once,
+     * here, for all of them, and the key each owner seals with once, at its first seal. What it does is as current
+     * as those reads. This one (the default) reads at every call.
      */
-    default SecretSealer opening(Collection<Sealed> values) {
+    default SecretSealer forOneUse(Collection<Sealed> toUnseal) {
         return this;
     }
 }
