@@ -24,6 +24,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param scheduledRefreshInterval how often the scheduler refreshes tokens that will expire soon; zero turns it off
  * @param refreshRecordRetry how long recording a refresh's new tokens is retried through database errors before they
  *     are revoked at the provider
+ * @param scheduledRefreshParallelism how many refreshes the scheduler runs at once on this node: none holds a database
+ *     connection while it waits for the provider, so this may exceed the pool
  */
 @ConfigurationProperties(prefix = "latchkey")
 public record LatchkeyProperties(
@@ -37,7 +39,8 @@ public record LatchkeyProperties(
         @DefaultValue("3s") Duration providerConnectTimeout,
         @DefaultValue("10s") Duration providerReadTimeout,
         @DefaultValue("30s") Duration scheduledRefreshInterval,
-        @DefaultValue("10s") Duration refreshRecordRetry) {
+        @DefaultValue("10s") Duration refreshRecordRetry,
+        @DefaultValue("32") int scheduledRefreshParallelism) {
 
     /**
      * What the lease keeps besides the waits it is checked against: the decision's own commit, preparing the exchange
@@ -49,6 +52,9 @@ public record LatchkeyProperties(
     public LatchkeyProperties {
         if (refreshAhead.isNegative()) {
             throw new IllegalArgumentException("latchkey.refresh-ahead must not be negative");
+        }
+        if (scheduledRefreshParallelism < 1) {
+            throw new IllegalArgumentException("latchkey.scheduled-refresh-parallelism must be at least 1");
         }
         if (refreshRecordRetry.isNegative()) {
             throw new IllegalArgumentException("latchkey.refresh-record-retry must not be negative");

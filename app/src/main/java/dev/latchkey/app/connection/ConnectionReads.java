@@ -84,7 +84,11 @@ public class ConnectionReads implements DisposableBean {
         if (refreshDue(rows, uninstalled, actor)) {
             rows = connections.handle(query).items();
         }
-        return rows.stream().map(row -> answer(row, uninstalled)).toList();
+        ConnectionSecrets opened = secrets.forOneAnswer(rows.stream()
+                .filter(row -> row.tokens() != null && row.tokens().accessToken() != null)
+                .map(row -> row.tokens().accessToken())
+                .toList());
+        return rows.stream().map(row -> answer(row, uninstalled, opened)).toList();
     }
 
     public Optional<ConnectionAnswer> get(GetConnection query, boolean withTokens, Actor actor) {
@@ -96,7 +100,7 @@ public class ConnectionReads implements DisposableBean {
         if (refreshDue(List.of(row.get()), uninstalled, actor)) {
             row = connections.handle(query);
         }
-        return row.map(r -> answer(r, uninstalled));
+        return row.map(r -> answer(r, uninstalled, secrets));
     }
 
     /** The connection as {@code viewer} may see it. @throws ConnectionNotFoundException when it may not (or is gone) */
@@ -110,19 +114,19 @@ public class ConnectionReads implements DisposableBean {
         if (!withTokens) {
             return new ConnectionAnswer(row.connection(), null);
         }
-        return answer(row, uninstalled(List.of(row)));
+        return answer(row, uninstalled(List.of(row)), secrets);
     }
 
     /**
      * With the credentials: none for an application uninstalled (its tokens are being revoked), none for a row whose
      * tokens cannot be unsealed (said why, so one bad row never fails the others' answer).
      */
-    private ConnectionAnswer answer(ConnectionRow row, Set<ApplicationId> uninstalled) {
+    private ConnectionAnswer answer(ConnectionRow row, Set<ApplicationId> uninstalled, ConnectionSecrets unsealing) {
         if (uninstalled.contains(row.connection().applicationId())) {
             return new ConnectionAnswer(row.connection(), null, ConnectionAnswer.APPLICATION_UNINSTALLED);
         }
         try {
-            return new ConnectionAnswer(row.connection(), usableAccessToken(row));
+            return new ConnectionAnswer(row.connection(), usableAccessToken(row, unsealing));
         } catch (RuntimeException e) {
             log.warn(
                     "the tokens of connection {} cannot be unsealed: {}",
@@ -192,14 +196,14 @@ public class ConnectionReads implements DisposableBean {
     }
 
     /** The access token while it is still valid; none for a pending or auth-failed connection. */
-    private Secret usableAccessToken(ConnectionRow row) {
+    private Secret usableAccessToken(ConnectionRow row, ConnectionSecrets unsealing) {
         Instant expiresAt = row.connection().accessTokenExpiresAt();
         if (row.connection().status() != ConnectionStatus.ACTIVE
                 || row.tokens() == null
                 || (expiresAt != null && !expiresAt.isAfter(clock.instant()))) {
             return null;
         }
-        return secrets.unseal(
+        return unsealing.unseal(
                 row.connection().workspaceId(),
                 row.connection().id(),
                 SecretField.ACCESS_TOKEN,

@@ -12,6 +12,7 @@ import dev.latchkey.domain.secret.SecretSealer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,14 @@ public class ConnectionSecrets {
     public ConnectionSecrets(SecretSealer sealer, Clock clock) {
         this.sealer = sealer;
         this.clock = clock;
+    }
+
+    /**
+     * These secrets for one answer that unseals {@code toUnseal}: their keys are read once for all of them
+     * ({@link SecretSealer#forOneUse}).
+     */
+    public ConnectionSecrets forOneAnswer(Collection<Sealed> toUnseal) {
+        return new ConnectionSecrets(sealer.forOneUse(toUnseal), clock);
     }
 
     /** The longest token lifetime kept, whatever the provider says. */
@@ -48,13 +57,15 @@ public class ConnectionSecrets {
      */
     public TokenSet seal(WorkspaceId workspace, ConnectionId connection, TokenGrant grant, List<String> requested) {
         Instant expiresAt = grant.expiresIn() == null ? null : expiresAt(grant.expiresIn());
+        // the connection's data key looked up once for the three values
+        ConnectionSecrets once = new ConnectionSecrets(sealer.forOneUse(List.of()), clock);
         return new TokenSet(
-                seal(workspace, connection, SecretField.ACCESS_TOKEN, grant.accessToken()),
-                seal(workspace, connection, SecretField.REFRESH_TOKEN, grant.refreshToken()),
+                once.seal(workspace, connection, SecretField.ACCESS_TOKEN, grant.accessToken()),
+                once.seal(workspace, connection, SecretField.REFRESH_TOKEN, grant.refreshToken()),
                 expiresAt,
                 grant.grantedScopes() == null ? requested : grant.grantedScopes(),
                 grant.tokenType(),
-                seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()));
+                once.seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()));
     }
 
     private Instant expiresAt(Duration expiresIn) {

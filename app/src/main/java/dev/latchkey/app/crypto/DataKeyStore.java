@@ -1,7 +1,10 @@
 package dev.latchkey.app.crypto;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,23 @@ class DataKeyStore {
     Optional<StoredDataKey> byId(String id) {
         return jdbc.query("select " + COLUMNS + " from data_key where id = ?", DataKeyStore::row, id).stream()
                 .findFirst();
+    }
+
+    /** The rows of these ids, by id, in one query. */
+    Map<String, StoredDataKey> byIds(Collection<String> ids) {
+        Map<String, StoredDataKey> rows = new HashMap<>();
+        jdbc.query(
+                connection -> {
+                    PreparedStatement select =
+                            connection.prepareStatement("select " + COLUMNS + " from data_key where id = any(?)");
+                    select.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
+                    return select;
+                },
+                (RowCallbackHandler) rs -> {
+                    StoredDataKey key = row(rs, 0);
+                    rows.put(key.id(), key);
+                });
+        return rows;
     }
 
     Optional<StoredDataKey> byOwner(String owner) {

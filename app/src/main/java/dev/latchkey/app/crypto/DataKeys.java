@@ -5,9 +5,11 @@ import dev.latchkey.domain.secret.UnsealFailedException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * only wrapped by the current master key, with the owner and the key's id as associated data (a wrapped key copied to
  * another row does not open).
  *
- * <p>Every use reads the key's row (one primary-key or unique-index lookup), so a key shredded or re-wrapped on one
- * node is seen by every node at once; what is cached, in a bounded LRU map, is only the unwrapped key, to spare the
+ * <p>Every use reads the key's row (one primary-key or unique-index lookup; one query for all the keys of an answer,
+ * {@link #read(Collection)}), so a key shredded or re-wrapped on one node is seen by every node at once; what is cached, in a bounded LRU map, is only the unwrapped key, to spare the
  * unwrapping. A key's bytes never change for its id, so a cached key stays right across re-wrapping.
  */
 class DataKeys {
@@ -72,8 +74,22 @@ class DataKeys {
      *     {@link MasterKeyMissingException} when its master key is not configured
      */
     Aead forUnsealing(String id, String owner) {
-        StoredDataKey stored = store.byId(id)
-                .orElseThrow(() -> new UnsealFailedException("no data key named " + id + " (unknown here)"));
+        return forUnsealing(id, owner, store.byId(id));
+    }
+
+    /** The stored rows of these keys, read at once (for the values of one answer); unknown ids are left out. */
+    Map<String, StoredDataKey> read(Collection<String> ids) {
+        return ids.isEmpty() ? Map.of() : store.byIds(ids);
+    }
+
+    /**
+     * As {@link #forUnsealing(String, String)}, with the key's row as {@link #read(Collection)} found it.
+     *
+     * @param read the row, or empty when there is none
+     */
+    Aead forUnsealing(String id, String owner, Optional<StoredDataKey> read) {
+        StoredDataKey stored =
+                read.orElseThrow(() -> new UnsealFailedException("no data key named " + id + " (unknown here)"));
         if (stored.shredded()) {
             unwrapped.remove(id);
             throw new DataKeyShreddedException(id, stored.owner());

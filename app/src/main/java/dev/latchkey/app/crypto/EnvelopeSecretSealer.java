@@ -11,6 +11,11 @@ import dev.latchkey.domain.secret.UnsealFailedException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Envelope encryption: each value is sealed with AES-256-GCM (a random 96-bit nonce, the context's associated data
@@ -39,17 +44,27 @@ public final class EnvelopeSecretSealer implements SecretSealer {
      */
     @Override
     public Sealed seal(Secret secret, SealingContext context) {
-        DataKeys.DataKey key;
+        return seal(secret, context, sealingKey(context.keyOwner()));
+    }
+
+    /**
+     * The owner's data key for sealing.
+     *
+     * @throws ConnectionRevokedException when the owner is a revoked connection's (its data key was shredded)
+     */
+    private DataKeys.DataKey sealingKey(String owner) {
         try {
-            key = dataKeys.forSealing(context.keyOwner());
+            return dataKeys.forSealing(owner);
         } catch (DataKeyShreddedException e) {
-            if (context.keyOwner().startsWith(CONNECTION_OWNER)) {
+            if (owner.startsWith(CONNECTION_OWNER)) {
                 // SealingContext.forConnection's owner: the one way a key is shredded is its connection's revocation
-                throw new ConnectionRevokedException(
-                        ConnectionId.of(context.keyOwner().substring(CONNECTION_OWNER.length())));
+                throw new ConnectionRevokedException(ConnectionId.of(owner.substring(CONNECTION_OWNER.length())));
             }
             throw e;
         }
+    }
+
+    private static Sealed seal(Secret secret, SealingContext context, DataKeys.DataKey key) {
         try {
             byte[] ciphertext = key.aead().encrypt(secret.utf8(), associatedData(context));
             return new Sealed(key.id(), Base64.getEncoder().encodeToString(ciphertext));
@@ -60,11 +75,59 @@ public final class EnvelopeSecretSealer implements SecretSealer {
 
     @Override
     public Secret unseal(Sealed sealed, SealingContext context) {
-        Aead aead = DataKeys.isDataKeyId(sealed.keyId())
-                ? dataKeys.forUnsealing(sealed.keyId(), context.keyOwner())
-                : masterKeys
-                        .find(sealed.keyId())
-                        .orElseThrow(() -> new UnsealFailedException("no key named " + sealed.keyId()));
+        return unseal(
+                sealed,
+                context,
+                DataKeys.isDataKeyId(sealed.keyId())
+                        ? dataKeys.forUnsealing(sealed.keyId(), context.keyOwner())
+                        : masterKey(sealed));
+    }
+
+    /**
+     * Reads the data keys of all these values in one query (a list of twenty connections costs one, not twenty), and
+     * each owner's sealing key once (the three values of a grant cost one).
+     */
+    @Override
+    public SecretSealer forOneUse(Collection<Sealed> toUnseal) {
+        Map<String, StoredDataKey> read = dataKeys.read(toUnseal.stream()
+                .map(Sealed::keyId)
+                .filter(DataKeys::isDataKeyId)
+                .collect(Collectors.toSet()));
+        Map<String, DataKeys.DataKey> sealingKeys = new HashMap<>();
+        EnvelopeSecretSealer outer = this;
+        return new SecretSealer() {
+            @Override
+            public Sealed seal(Secret secret, SealingContext context) {
+                DataKeys.DataKey key = sealingKeys.get(context.keyOwner());
+                if (key == null) {
+                    key = outer.sealingKey(context.keyOwner());
+                    sealingKeys.put(context.keyOwner(), key);
+                }
+                return EnvelopeSecretSealer.seal(secret, context, key);
+            }
+
+            @Override
+            public Secret unseal(Sealed sealed, SealingContext context) {
+                String id = sealed.keyId();
+                if (!DataKeys.isDataKeyId(id)) {
+                    return outer.unseal(sealed, context, outer.masterKey(sealed));
+                }
+                // a key not among those read at the start is read now, as by the sealer itself
+                Aead aead = read.containsKey(id)
+                        ? dataKeys.forUnsealing(id, context.keyOwner(), Optional.of(read.get(id)))
+                        : dataKeys.forUnsealing(id, context.keyOwner());
+                return outer.unseal(sealed, context, aead);
+            }
+        };
+    }
+
+    private Aead masterKey(Sealed sealed) {
+        return masterKeys
+                .find(sealed.keyId())
+                .orElseThrow(() -> new UnsealFailedException("no key named " + sealed.keyId()));
+    }
+
+    private Secret unseal(Sealed sealed, SealingContext context, Aead aead) {
         byte[] ciphertext;
         try {
             ciphertext = Base64.getDecoder().decode(sealed.ciphertext());

@@ -57,19 +57,22 @@ class EventProcessorsHealthIndicator implements HealthIndicator {
         if (!processor.isRunning()) {
             return Optional.of("stopped");
         }
-        if (processor.isError()) {
+        if (!(processor instanceof StreamingEventProcessor streaming)) {
+            return processor.isError() ? Optional.of("in error") : Optional.empty();
+        }
+        // a pooled processor stays isError() after a failure until it next processes events, which one holding no
+        // segment (another node holds them all) never does: it is in error only while it holds a segment
+        Map<Integer, EventTrackerStatus> held = streaming.processingStatus();
+        if (processor.isError() && !held.isEmpty()) {
             return Optional.of("in error");
         }
-        if (processor instanceof StreamingEventProcessor streaming) {
-            return streaming.processingStatus().values().stream()
-                    .filter(EventTrackerStatus::isErrorState)
-                    .findFirst()
-                    .map(status -> "in error on segment " + status.getSegment().getSegmentId()
-                            + (status.getError() == null
-                                    ? ""
-                                    : " (" + status.getError().getClass().getSimpleName() + ")"));
-        }
-        return Optional.empty();
+        return held.values().stream()
+                .filter(EventTrackerStatus::isErrorState)
+                .findFirst()
+                .map(status -> "in error on segment " + status.getSegment().getSegmentId()
+                        + (status.getError() == null
+                                ? ""
+                                : " (" + status.getError().getClass().getSimpleName() + ")"));
     }
 
     private Optional<Map<String, Long>> parkedCounts() {

@@ -29,13 +29,13 @@ import org.springframework.stereotype.Component;
  * <p>The window it looks for (refresh-ahead plus the interval) is the one it asks the aggregate to refresh within, so
  * every row it finds is due by the aggregate's rule too. A run pages forward through the due rows once and never
  * takes one twice: a row that failed, is deferred or is in flight elsewhere waits for a later run (and the aggregate's
- * backoff keeps it out of those until it is due again).
+ * backoff keeps it out of those until it is due again). It runs {@code latchkey.scheduled-refresh-parallelism}
+ * refreshes at once.
  */
 @Component
 public class ScheduledRefresh implements DisposableBean {
 
     static final int BATCH = 200;
-    static final int PARALLEL = 16;
     /** A run ends after this many batches even if more are due; the next run goes on. */
     static final int MAX_BATCHES = 25;
 
@@ -60,7 +60,7 @@ public class ScheduledRefresh implements DisposableBean {
         this.refreshAhead = properties.refreshAhead();
         this.interval = properties.scheduledRefreshInterval();
         AtomicInteger threads = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(PARALLEL, task -> {
+        this.workers = Executors.newFixedThreadPool(properties.scheduledRefreshParallelism(), task -> {
             Thread thread = new Thread(task, "scheduled-refresh-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
@@ -105,9 +105,9 @@ public class ScheduledRefresh implements DisposableBean {
 
     private void refresh(ConnectionRow row, Duration window) {
         try {
-            refresher.refresh(
+            // nobody reads the answer: the scheduler does not wait for the views to show it
+            refresher.refreshInBackground(
                     ConnectionTarget.of(row),
-                    false,
                     window,
                     Actor.system("scheduled-refresh", row.connection().workspaceId()));
         } catch (RuntimeException e) {

@@ -91,19 +91,31 @@ public class TokenRefresher {
      * returns once the outcome is visible to reads.
      */
     public RefreshOutcome refresh(ConnectionTarget target, boolean force, Actor actor) {
-        return refresh(target, force, refreshAhead, actor);
+        RefreshOutcome outcome =
+                attempt(new RefreshKey(target.connectionId().value(), force, refreshAhead), target, actor);
+        if (!(outcome instanceof RefreshOutcome.NotNeeded || outcome instanceof RefreshOutcome.Throttled)) {
+            readYourWrites.awaitConnection(target.connectionId());
+        }
+        return outcome;
     }
 
-    /** As {@link #refresh(ConnectionTarget, boolean, Actor)}, refreshing what expires within {@code ahead}. */
-    public RefreshOutcome refresh(ConnectionTarget target, boolean force, Duration ahead, Actor actor) {
-        RefreshKey key = new RefreshKey(target.connectionId().value(), force, ahead);
+    /**
+     * Refreshes what expires within {@code ahead}, for nobody waiting to read the answer: returns once the outcome is
+     * recorded, without waiting for the views to show it.
+     */
+    public RefreshOutcome refreshInBackground(ConnectionTarget target, Duration ahead, Actor actor) {
+        return attempt(new RefreshKey(target.connectionId().value(), false, ahead), target, actor);
+    }
+
+    /** One attempt per key in this JVM: a caller asking while one is in flight shares its outcome. */
+    private RefreshOutcome attempt(RefreshKey key, ConnectionTarget target, Actor actor) {
         CompletableFuture<RefreshOutcome> mine = new CompletableFuture<>();
         CompletableFuture<RefreshOutcome> shared = inFlight.putIfAbsent(key, mine);
         if (shared != null) {
             return shared.join();
         }
         try {
-            RefreshOutcome outcome = decideExchangeRecord(target, force, ahead, actor);
+            RefreshOutcome outcome = decideExchangeRecord(target, key.force(), key.refreshAhead(), actor);
             mine.complete(outcome);
             return outcome;
         } catch (RuntimeException e) {
@@ -135,11 +147,8 @@ public class TokenRefresher {
                 continue;
             }
             if (decision instanceof RefreshDecision.NotNeeded) {
-                if (waited) {
-                    readYourWrites.awaitConnection(target.connectionId());
-                    return new RefreshOutcome.Refreshed();
-                }
-                return new RefreshOutcome.NotNeeded();
+                // after waiting, another node refreshed
+                return waited ? new RefreshOutcome.Refreshed() : new RefreshOutcome.NotNeeded();
             }
             if (decision instanceof RefreshDecision.Deferred deferred) {
                 return new RefreshOutcome.Unavailable("provider asked to retry later", deferred.retryAfter());
@@ -221,7 +230,6 @@ public class TokenRefresher {
                         : pause.multipliedBy(2);
             }
         }
-        readYourWrites.awaitConnection(target.connectionId());
         return new RefreshOutcome.Refreshed();
     }
 
@@ -265,7 +273,6 @@ public class TokenRefresher {
             // a newer decision governs the connection now; this attempt's failure is only answered to its caller
             log.info("the failed refresh of connection {} was superseded", target.connectionId());
         }
-        readYourWrites.awaitConnection(target.connectionId());
         return failure.kind() == FailureKind.GRANT_REVOKED
                 ? new RefreshOutcome.AuthFailed(failure.reason())
                 : new RefreshOutcome.Unavailable(failure.reason(), retryAfter);

@@ -84,16 +84,19 @@ public class ReadModelConfiguration {
 
     private static final SequentialPerAggregatePolicy BY_AGGREGATE = SequentialPerAggregatePolicy.instance();
 
-    /** Sequence = connection id: one connection's events stay in order, parked or not. */
+    /**
+     * Sequence = connection id: one connection's events stay in order, parked or not. The payload type is checked
+     * first: another aggregate's event is not deserialized for its sequence.
+     */
     static final SequencingPolicy<EventMessage<?>> BY_CONNECTION =
-            event -> event.getPayload() instanceof ConnectionEvent connection
-                    ? connection.connectionId().value()
+            event -> ConnectionEvent.class.isAssignableFrom(event.getPayloadType())
+                    ? ((ConnectionEvent) event.getPayload()).connectionId().value()
                     : BY_AGGREGATE.getSequenceIdentifierFor(event);
 
     /** Sequence = application id. */
     static final SequencingPolicy<EventMessage<?>> BY_APPLICATION =
-            event -> event.getPayload() instanceof ApplicationEvent application
-                    ? application.applicationId().value()
+            event -> ApplicationEvent.class.isAssignableFrom(event.getPayloadType())
+                    ? ((ApplicationEvent) event.getPayload()).applicationId().value()
                     : BY_AGGREGATE.getSequenceIdentifierFor(event);
 
     /** The stored cause is the failure's type and a message of ours: a library's message may quote the payload. */

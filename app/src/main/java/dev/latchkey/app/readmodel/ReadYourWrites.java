@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * After a command, waits until the projections have applied the aggregate's latest event, so that the next read by
- * any caller reflects the command, while the projections themselves stay asynchronous.
+ * any caller reflects the command, while the projections themselves stay asynchronous. On the node that runs the
+ * projection the wait ends as its batch commits ({@link ProjectionPositions}).
  */
 @Component
 public class ReadYourWrites {
@@ -38,10 +39,17 @@ public class ReadYourWrites {
     }
 
     private void await(String projection, String aggregateId) {
-        Long position = jdbc.queryForObject(
-                "select max(global_index) from domain_event_entry where aggregate_identifier = ?",
-                Long.class,
-                aggregateId);
+        // the aggregate's last event, by the (aggregate_identifier, sequence_number) key: one index entry, however long
+        // its history (max(global_index) read every one of them)
+        Long position = jdbc
+                .query(
+                        "select global_index from domain_event_entry where aggregate_identifier = ?"
+                                + " order by sequence_number desc limit 1",
+                        (rs, row) -> rs.getLong(1),
+                        aggregateId)
+                .stream()
+                .findFirst()
+                .orElse(null);
         if (position != null && !positions.awaitPosition(projection, position, TIMEOUT)) {
             log.warn("{} has not reached position {} after {}", projection, position, TIMEOUT);
         }

@@ -12,6 +12,7 @@ import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.domain.secret.SealingContext;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
+import dev.latchkey.domain.secret.SecretSealer;
 import dev.latchkey.domain.secret.UnsealFailedException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -221,6 +222,71 @@ class EnvelopeSecretSealerTest {
         assertThat(jdbc.queryForMap("select master_key_id, wrapped_key from data_key where id = ?", sealed.keyId()))
                 .containsEntry("master_key_id", null)
                 .containsEntry("wrapped_key", null);
+    }
+
+    @Test
+    void valuesUnsealedInOneUseOpenEachInItsOwnContext() {
+        SealingContext other = SealingContext.forConnection(workspace, ConnectionId.random(), SecretField.ACCESS_TOKEN);
+        Sealed mine = sealer.seal(Secret.of(TOKEN), accessToken);
+        Sealed theirs = sealer.seal(Secret.of("their-token"), other);
+
+        SecretSealer opened = sealer.forOneUse(List.of(mine, theirs));
+
+        assertThat(opened.unseal(mine, accessToken).reveal()).isEqualTo(TOKEN);
+        assertThat(opened.unseal(theirs, other).reveal()).isEqualTo("their-token");
+        assertThatThrownBy(() -> opened.unseal(theirs, accessToken))
+                .as("a value moved to another connection opens no more when unsealed in one use")
+                .isInstanceOf(UnsealFailedException.class);
+    }
+
+    @Test
+    void aKeyShreddedOnAnotherNodeOpensNothingInAUseThatFollows() {
+        Node other = CryptoTestDatabase.node("k1:" + KEY_1);
+        SealingContext kept = SealingContext.forConnection(workspace, ConnectionId.random(), SecretField.ACCESS_TOKEN);
+        Sealed shreddedValue = sealer.seal(Secret.of(TOKEN), accessToken);
+        Sealed keptValue = sealer.seal(Secret.of("kept-token"), kept);
+        assertThat(sealer.unseal(shreddedValue, accessToken).reveal()).isEqualTo(TOKEN); // cached on this node
+
+        other.dataKeys().shred(accessToken.keyOwner());
+        SecretSealer opened = sealer.forOneUse(List.of(shreddedValue, keptValue));
+
+        assertThatThrownBy(() -> opened.unseal(shreddedValue, accessToken))
+                .isInstanceOf(DataKeyShreddedException.class);
+        assertThat(opened.unseal(keptValue, kept).reveal()).isEqualTo("kept-token");
+    }
+
+    @Test
+    void aValueWhoseKeyWasNotReadAtTheStartIsReadAsItIsUnsealed() {
+        Sealed sealed = sealer.seal(Secret.of(TOKEN), accessToken);
+
+        SecretSealer opened = sealer.forOneUse(List.of());
+
+        assertThat(opened.unseal(sealed, accessToken).reveal()).isEqualTo(TOKEN);
+    }
+
+    @Test
+    void valuesSealedInOneUseShareTheOwnersKeyAndOpenEverywhere() {
+        SecretSealer once = sealer.forOneUse(List.of());
+        SealingContext refreshToken = SealingContext.forConnection(workspace, connection, SecretField.REFRESH_TOKEN);
+
+        Sealed access = once.seal(Secret.of(TOKEN), accessToken);
+        Sealed refresh = once.seal(Secret.of("refresh"), refreshToken);
+
+        assertThat(access.keyId()).isEqualTo(refresh.keyId());
+        Node other = CryptoTestDatabase.node("k1:" + KEY_1);
+        assertThat(other.sealer().unseal(access, accessToken).reveal()).isEqualTo(TOKEN);
+        assertThat(other.sealer().unseal(refresh, refreshToken).reveal()).isEqualTo("refresh");
+    }
+
+    @Test
+    void aConnectionShreddedBeforeTheUseIsNotSealedForInIt() {
+        sealer.seal(Secret.of(TOKEN), accessToken);
+        CryptoTestDatabase.node("k1:" + KEY_1).dataKeys().shred(accessToken.keyOwner());
+
+        SecretSealer once = sealer.forOneUse(List.of());
+
+        assertThatThrownBy(() -> once.seal(Secret.of(TOKEN), accessToken))
+                .isInstanceOf(ConnectionRevokedException.class);
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.latchkey.app.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.CALLS_REAL_METHODS;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.WorkspaceId;
@@ -24,7 +26,8 @@ class GrantedScopesAreRecordedTest {
 
     static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
 
-    final SecretSealer sealer = mock(SecretSealer.class);
+    // its default methods run as written (forOneUse answers the mock itself)
+    final SecretSealer sealer = mock(SecretSealer.class, withSettings().defaultAnswer(CALLS_REAL_METHODS));
     final ConnectionSecrets secrets = new ConnectionSecrets(sealer, Clock.fixed(NOW, ZoneOffset.UTC));
 
     @BeforeEach

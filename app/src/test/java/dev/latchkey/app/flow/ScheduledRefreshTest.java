@@ -70,16 +70,16 @@ class ScheduledRefreshTest {
         // ahead (60 s) plus the interval (30 s): what expires before the next run
         when(connections.handle(new FindConnectionsDueForRefresh(NOW.plusSeconds(90), NOW, ScheduledRefresh.BATCH)))
                 .thenReturn(new ConnectionList(List.of(first, second)));
-        when(refresher.refresh(eq(ConnectionTarget.of(first)), eq(false), eq(WINDOW), any(Actor.class)))
+        when(refresher.refreshInBackground(eq(ConnectionTarget.of(first)), eq(WINDOW), any(Actor.class)))
                 .thenThrow(new IllegalStateException("provider exploded"));
-        when(refresher.refresh(eq(ConnectionTarget.of(second)), eq(false), eq(WINDOW), any(Actor.class)))
+        when(refresher.refreshInBackground(eq(ConnectionTarget.of(second)), eq(WINDOW), any(Actor.class)))
                 .thenReturn(new RefreshOutcome.Refreshed());
 
         assertThat(scheduled.refreshDue()).isEqualTo(2);
 
         // the aggregate is asked to refresh within the very window the rows were found in
-        verify(refresher).refresh(eq(ConnectionTarget.of(first)), eq(false), eq(WINDOW), any(Actor.class));
-        verify(refresher).refresh(eq(ConnectionTarget.of(second)), eq(false), eq(WINDOW), any(Actor.class));
+        verify(refresher).refreshInBackground(eq(ConnectionTarget.of(first)), eq(WINDOW), any(Actor.class));
+        verify(refresher).refreshInBackground(eq(ConnectionTarget.of(second)), eq(WINDOW), any(Actor.class));
     }
 
     @Test
@@ -91,12 +91,12 @@ class ScheduledRefreshTest {
         // the first page, and then the same rows again: refreshed rows whose new tokens are still due, or rows that
         // failed without leaving the window
         when(connections.handle(any(FindConnectionsDueForRefresh.class))).thenReturn(new ConnectionList(page));
-        when(refresher.refresh(any(), eq(false), eq(WINDOW), any(Actor.class)))
+        when(refresher.refreshInBackground(any(), eq(WINDOW), any(Actor.class)))
                 .thenReturn(new RefreshOutcome.Unavailable("timeout", null));
 
         assertThat(scheduled.refreshDue()).isEqualTo(ScheduledRefresh.BATCH);
 
-        verify(refresher, times(ScheduledRefresh.BATCH)).refresh(any(), eq(false), eq(WINDOW), any(Actor.class));
+        verify(refresher, times(ScheduledRefresh.BATCH)).refreshInBackground(any(), eq(WINDOW), any(Actor.class));
         ArgumentCaptor<FindConnectionsDueForRefresh> queries =
                 ArgumentCaptor.forClass(FindConnectionsDueForRefresh.class);
         verify(connections, atLeast(2)).handle(queries.capture());

@@ -86,7 +86,8 @@ class TokenRefresherTest {
             Duration.ofSeconds(3),
             Duration.ofSeconds(10),
             Duration.ofSeconds(30),
-            Duration.ofSeconds(10));
+            Duration.ofSeconds(10),
+            32);
 
     static final Duration POOL_WAIT = Duration.ofSeconds(30);
     static final Duration LEASE = PROPERTIES.refreshLease();
@@ -166,6 +167,28 @@ class TokenRefresherTest {
         verify(commands).send(new RecordRefresh(TARGET.connectionId(), 7, SEALED_GRANT), ACTOR);
         verify(readYourWrites).awaitConnection(TARGET.connectionId());
         verify(exchange, never()).revoke(any(), any(), any());
+    }
+
+    @Test
+    void aBackgroundRefreshIsRecordedWithoutWaitingForTheViews() {
+        decides(proceed(7));
+        when(exchange.refresh(client, OLD_REFRESH, List.of("read"))).thenReturn(grant("new-refresh"));
+
+        RefreshOutcome outcome = refresher.refreshInBackground(TARGET, Duration.ofSeconds(90), ACTOR);
+
+        assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
+        verify(commands).send(new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(90), false, LEASE), ACTOR);
+        verify(commands).send(new RecordRefresh(TARGET.connectionId(), 7, SEALED_GRANT), ACTOR);
+        verify(readYourWrites, never()).awaitConnection(any());
+    }
+
+    @Test
+    void aReadThatFindsTheTokenFreshWaitsForNothing() {
+        decides(new RefreshDecision.NotNeeded());
+
+        assertThat(refresher.refresh(TARGET, false, ACTOR)).isInstanceOf(RefreshOutcome.NotNeeded.class);
+
+        verify(readYourWrites, never()).awaitConnection(any());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.latchkey.domain.secret;
 
+import java.util.Collection;
+
 /**
  * The domain port for sealing secrets. Application services seal before they send a command, so aggregates and
  * events only ever see {@link Sealed} values.
@@ -13,4 +15,13 @@ public interface SecretSealer {
      *     or moved to another context
      */
     Secret unseal(Sealed sealed, SealingContext context);
+
+    /**
+     * A sealer for one use (one answer, one grant; not to be kept): the keys to open {@code toUnseal} are read once,
+     * here, for all of them, and the key each owner seals with once, at its first seal. What it does is as current
+     * as those reads. This one (the default) reads at every call.
+     */
+    default SecretSealer forOneUse(Collection<Sealed> toUnseal) {
+        return this;
+    }
 }

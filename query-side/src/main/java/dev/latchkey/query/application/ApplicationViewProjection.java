@@ -26,6 +26,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * replay. Each write happens only when the row has not yet seen the event's sequence number, so redeliveries
  * change nothing. An uninstalled application keeps its row, marked not installed and without values, as the
  * aggregate does: it can be installed again.
+ *
+ * <p>It handles application events only: a connection's event costs it no transaction, and its position is that of
+ * the last application event applied, which is what a caller waits for after an application command.
  */
 @ProcessingGroup(ApplicationViewProjection.PROCESSING_GROUP)
 public class ApplicationViewProjection {
@@ -151,16 +154,6 @@ public class ApplicationViewProjection {
                 forgetValues(event.applicationId());
             }
         });
-    }
-
-    /**
-     * Every other event (a connection's) changes nothing here but still moves the position, so a caller may wait on
-     * this projection for any position.
-     */
-    @EventHandler
-    public void on(Object otherEvent, EventMessage<?> message) {
-        long position = Applied.positionOf(message);
-        batch(batch -> batch.pass(position));
     }
 
     @ResetHandler

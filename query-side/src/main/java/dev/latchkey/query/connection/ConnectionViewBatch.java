@@ -6,6 +6,7 @@ import dev.latchkey.query.projection.Applied;
 import dev.latchkey.query.projection.EventRefusals;
 import dev.latchkey.query.projection.ProjectionBatch;
 import dev.latchkey.query.projection.ProjectionPositions;
+import dev.latchkey.query.projection.RebuildableCommit;
 import dev.latchkey.query.projection.RefusedSequences;
 import dev.latchkey.query.projection.Savepoints;
 import java.util.ArrayList;
@@ -75,6 +76,7 @@ final class ConnectionViewBatch implements ProjectionBatch {
 
     @Override
     public void flush() {
+        RebuildableCommit.apply(jdbc);
         if (!changes.isEmpty()) {
             Savepoints.attempt(jdbc, () -> write(changes)).ifPresent(this::writeOneByOne);
         }

@@ -174,9 +174,10 @@ public class ConnectionViewProjection {
      * Every other event (an application's) changes nothing here but still moves the position, so a caller may wait
      * on this projection for any position.
      */
-    @EventHandler
-    public void on(Object otherEvent, EventMessage<?> message) {
-        long position = Applied.positionOf(message);
+    @EventHandler(payloadType = Object.class)
+    public void on(EventMessage<?> otherEvent) {
+        // the message, not its payload: nothing of the other aggregate is deserialized here
+        long position = Applied.positionOf(otherEvent);
         batch(batch -> batch.pass(position));
     }
 

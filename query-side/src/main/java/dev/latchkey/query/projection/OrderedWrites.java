@@ -38,13 +38,9 @@ public final class OrderedWrites implements ProjectionBatch {
         position = Math.max(position, applied.position());
     }
 
-    /** An event that changes nothing here still moves the position past it. */
-    public void pass(long eventPosition) {
-        position = Math.max(position, eventPosition);
-    }
-
     @Override
     public void flush() {
+        RebuildableCommit.apply(jdbc);
         Set<String> refusedHere = new HashSet<>();
         for (Write write : writes) {
             if (refusedHere.contains(write.sequence())) {

@@ -2,6 +2,8 @@ package dev.latchkey.query.projection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.domain.application.ApplicationId;
+import dev.latchkey.domain.application.ServerVariableUnset;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionRenamed;
 import dev.latchkey.query.BatchDelivery;
@@ -41,16 +43,25 @@ class ProjectionPositionsTest {
     }
 
     @Test
-    void eventsAProjectionIgnoresStillMoveItsPosition() {
+    void theConnectionViewMovesPastAnApplicationsEventsSoTheUninstallCanWaitForIt() {
+        BatchDelivery connectionView = new BatchDelivery(new ConnectionViewProjection(TestDatabase.jdbc(), positions));
+
+        connectionView.deliver(log.next(new ServerVariableUnset(ApplicationId.of("app-1"), "SECRET")));
+
+        assertThat(positions.position(VIEW)).hasValue(log.lastPosition());
+        assertThat(TestDatabase.jdbc().queryForObject("SELECT count(*) FROM connection_view", Long.class))
+                .isZero();
+    }
+
+    @Test
+    void theApplicationViewLeavesAConnectionsEventsAlone() {
         BatchDelivery applicationView =
                 new BatchDelivery(new ApplicationViewProjection(TestDatabase.jdbc(), positions));
 
         applicationView.deliver(log.next(new ConnectionRenamed(ConnectionId.random(), "a")));
 
         assertThat(positions.position(ApplicationViewProjection.PROCESSING_GROUP))
-                .hasValue(log.lastPosition());
-        assertThat(TestDatabase.jdbc().queryForObject("SELECT count(*) FROM application_view", Long.class))
-                .isZero();
+                .isEmpty();
     }
 
     @Test
@@ -95,6 +106,56 @@ class ProjectionPositionsTest {
                 .executeWithoutResult(status -> positions.advance(VIEW, 2));
 
         assertThat(reached.get(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aPositionCommittedOnThisNodeIsKnownWithoutReadingTheTable() {
+        inTransaction(() -> positions.advance(VIEW, 5));
+        TestDatabase.jdbc().update("DELETE FROM projection_position");
+
+        assertThat(positions.awaitPosition(VIEW, 5, Duration.ZERO)).isTrue();
+        assertThat(new ProjectionPositions(TestDatabase.jdbc()).awaitPosition(VIEW, 5, Duration.ZERO))
+                .as("another node knows only the table")
+                .isFalse();
+    }
+
+    @Test
+    void aRolledBackAdvanceIsNotKnown() {
+        new TransactionTemplate(new DataSourceTransactionManager(TestDatabase.dataSource()))
+                .executeWithoutResult(status -> {
+                    positions.advance(VIEW, 5);
+                    status.setRollbackOnly();
+                });
+
+        assertThat(positions.awaitPosition(VIEW, 5, Duration.ZERO)).isFalse();
+    }
+
+    @Test
+    void aWaiterOnThisNodeIsWokenByTheCommit() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        CompletableFuture<Boolean> reached = CompletableFuture.supplyAsync(() -> {
+            waiting.countDown();
+            return positions.awaitPosition(VIEW, 9, Duration.ofSeconds(20));
+        });
+        assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
+
+        inTransaction(() -> positions.advance(VIEW, 9));
+
+        assertThat(reached.get(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aForgottenPositionIsNoLongerKnown() {
+        inTransaction(() -> positions.advance(VIEW, 5));
+
+        positions.forget(VIEW);
+
+        assertThat(positions.awaitPosition(VIEW, 5, Duration.ZERO)).isFalse();
+    }
+
+    private static void inTransaction(Runnable work) {
+        new TransactionTemplate(new DataSourceTransactionManager(TestDatabase.dataSource()))
+                .executeWithoutResult(status -> work.run());
     }
 
     @Test
