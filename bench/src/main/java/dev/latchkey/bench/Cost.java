@@ -56,21 +56,21 @@ record Cost(long operations, double jvmCpuMillis, double postgresCpuMillis, long
         return jvmMillisPerOperation() + (postgresCpuMillis < 0 ? 0 : postgresMillisPerOperation());
     }
 
-    /** e.g. "CPU 1.20 ms (JVM 0.90 + PostgreSQL 0.30), 21.0 statements, 1.0 commits". */
+    /** e.g. "CPU 1.20 ms (JVM 0.90 + PostgreSQL 0.30), 21.0 statements, 0.010 commits". */
     String perOperation() {
         if (operations == 0) {
             return "not measured";
         }
         return f(
-                "CPU %s ms (JVM %s + PostgreSQL %s), %.1f statements, %.2f commits",
+                "CPU %s ms (JVM %s + PostgreSQL %s), %s statements, %s commits",
                 number(cpuMillisPerOperation()),
                 number(jvmMillisPerOperation()),
                 postgresCpuMillis < 0 ? "?" : number(postgresMillisPerOperation()),
-                (double) statements / operations,
-                (double) commits / operations);
+                number((double) statements / operations),
+                number((double) commits / operations));
     }
 
     private static String number(double value) {
-        return value >= 10 ? f("%.1f", value) : value >= 0.1 ? f("%.2f", value) : f("%.3f", value);
+        return value == 0 ? "0" : value >= 10 ? f("%.1f", value) : value >= 0.1 ? f("%.2f", value) : f("%.3f", value);
     }
 }
