@@ -24,10 +24,23 @@ final class ListRow {
     /** Extra repetitions when the first ones spread more than 20%. */
     static final int MORE = 2;
 
-    private record Target(String name, HttpRequest request, List<Double> rate, List<Double> p99, List<Double> offeredP99,
-            List<Double> offeredP50, Cost[] cost) {
+    /** One of the three endpoints, and what its windows measured. {@code cost} holds one running total. */
+    private record Target(
+            String name,
+            HttpRequest request,
+            List<Double> rate,
+            List<Double> p99,
+            List<Double> offeredP99,
+            List<Double> offeredP50,
+            Cost[] cost) {
         Target(String name, HttpRequest request) {
-            this(name, request, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+            this(
+                    name,
+                    request,
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
+                    new ArrayList<>(),
                     new Cost[] {Cost.NONE});
         }
     }
@@ -44,7 +57,12 @@ final class ListRow {
                 + " /v1/connections against its floor and its peer");
         stage.seed(Stage.LIST_WORKSPACE, ROWS, Duration.ofDays(30));
         JsonNode peerSeed = stage.calls.bench(
-                "POST", "/peer/seed", "workspace", Stage.LIST_WORKSPACE, "expiresInSeconds", Duration.ofDays(30).toSeconds());
+                "POST",
+                "/peer/seed",
+                "workspace",
+                Stage.LIST_WORKSPACE,
+                "expiresInSeconds",
+                Duration.ofDays(30).toSeconds());
         stage.report.detail("1 peer: " + peerSeed);
         // a logic function of the app on a cron trigger: it sees the workspace's connections, with access tokens
         String function = stage.token(Map.of(
@@ -117,7 +135,8 @@ final class ListRow {
                         median(latchkey.rate()), p99, plan.offeredPerSecond(), offeredP99),
                 f(
                         "floor (JdbcTemplate): %.0f req/s, p99 %.1f ms; at %.0f req/s p99 %.1f ms. Peer"
-                                + " (JdbcOAuth2AuthorizedClientService): %.0f req/s, p99 %.1f ms; at %.0f req/s p99 %.1f ms",
+                                + " (JdbcOAuth2AuthorizedClientService): %.0f req/s, p99 %.1f ms; at %.0f req/s"
+                                + " p99 %.1f ms",
                         median(floor.rate()),
                         median(floor.p99()),
                         plan.offeredPerSecond(),

@@ -3,7 +3,7 @@ package dev.latchkey.bench;
 import java.time.Duration;
 import java.util.List;
 
-/** How long and how much: the full run stays near ten minutes on two shared cores; {@code --quick} checks the harness. */
+/** How long and how much: the full run takes 15-20 minutes on two shared cores; {@code --quick} checks the harness. */
 record Plan(
         boolean quick,
         Duration httpWarmup,

@@ -58,7 +58,8 @@ final class StartupRow {
                 "/health",
                 READY_TIMEOUT)) {
             stage.report.detail(f(
-                    "6 minimal app, first start (creating its PostgreSQL cluster): ready after %.2f s", cold.readySeconds()));
+                    "6 minimal app, first start (creating its PostgreSQL cluster): ready after %.2f s",
+                    cold.readySeconds()));
         }
         List<Double> ready = new ArrayList<>();
         List<Double> minimalReady = new ArrayList<>();

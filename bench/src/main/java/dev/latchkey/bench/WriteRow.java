@@ -115,8 +115,8 @@ final class WriteRow {
                         Report.met(p99Ratio <= 3)),
                 f("PATCH: %s; GET: %s", writeCost.perOperation(), readCost.perOperation()));
         stage.report.detail(f(
-                "7 PATCH p50 ms %s, p99 ms %s | GET p50 ms %s, p99 ms %s (closed-loop windows of %d s; PATCH %d and GET %d"
-                        + " requests in all)",
+                "7 PATCH p50 ms %s, p99 ms %s | GET p50 ms %s, p99 ms %s (closed-loop windows of %d s; PATCH %d and"
+                        + " GET %d requests in all)",
                 Stats.list(writeP50, "%.1f"),
                 Stats.list(writeP99, "%.1f"),
                 Stats.list(readP50, "%.1f"),

@@ -80,8 +80,8 @@ class Meter {
         try {
             Path pidFile = postmasterPid;
             if (pidFile == null) {
-                String directory =
-                        jdbc.queryForObject("SELECT setting FROM pg_settings WHERE name = 'data_directory'", String.class);
+                String directory = jdbc.queryForObject(
+                        "SELECT setting FROM pg_settings WHERE name = 'data_directory'", String.class);
                 pidFile = Path.of(directory, "postmaster.pid");
                 postmasterPid = pidFile;
             }

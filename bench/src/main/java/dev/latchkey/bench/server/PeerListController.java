@@ -65,7 +65,8 @@ class PeerListController {
 
     PeerListController(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
-        this.clients = new JdbcOAuth2AuthorizedClientService(jdbc, new InMemoryClientRegistrationRepository(registration));
+        this.clients =
+                new JdbcOAuth2AuthorizedClientService(jdbc, new InMemoryClientRegistrationRepository(registration));
     }
 
     @GetMapping("/v1/bench/peer/connections")

@@ -192,7 +192,8 @@ class RowLockRefreshBench {
     }
 
     private JsonNode exchange(String tokenUrl, String refreshToken) throws Exception {
-        String form = "grant_type=refresh_token&refresh_token=" + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)
+        String form = "grant_type=refresh_token&refresh_token="
+                + URLEncoder.encode(refreshToken, StandardCharsets.UTF_8)
                 + "&client_id=bench-client&client_secret=bench-secret";
         HttpResponse<String> response = http.send(
                 HttpRequest.newBuilder(URI.create(tokenUrl))
