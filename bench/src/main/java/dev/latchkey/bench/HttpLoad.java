@@ -9,11 +9,19 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * A closed-loop load: {@code concurrency} callers, each sending the next request as soon as the previous answer is
- * read, over keep-alive HTTP/1.1 connections, for a fixed time. Only answers received inside the window count.
+ * read, over keep-alive HTTP/1.1 connections, for a fixed time. Only answers received inside the window count. And an
+ * open-loop load: requests sent at a fixed offered rate whatever the answers do, each timed from when it was due to
+ * be sent (so a stall counts against every request it delays).
  */
 final class HttpLoad {
 
@@ -26,12 +34,23 @@ final class HttpLoad {
     private HttpLoad() {}
 
     static Window run(HttpClient client, HttpRequest request, int concurrency, Duration duration) throws Exception {
+        return run(client, caller -> () -> request, concurrency, duration);
+    }
+
+    /** The same, each caller sending the requests its supplier makes (a write needs a new body each time). */
+    static Window run(
+            HttpClient client,
+            IntFunction<Supplier<HttpRequest>> requestsOf,
+            int concurrency,
+            Duration duration)
+            throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(concurrency);
         try {
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             List<Future<long[]>> results = new ArrayList<>();
             for (int i = 0; i < concurrency; i++) {
+                Supplier<HttpRequest> requests = requestsOf.apply(i);
                 results.add(callers.submit(() -> {
                     long[] latencies = new long[1024];
                     int count = 0;
@@ -43,7 +62,7 @@ final class HttpLoad {
                         }
                         int status;
                         try {
-                            status = client.send(request, HttpResponse.BodyHandlers.ofByteArray())
+                            status = client.send(requests.get(), HttpResponse.BodyHandlers.ofByteArray())
                                     .statusCode();
                         } catch (java.io.IOException e) {
                             status = -1;
@@ -91,6 +110,45 @@ final class HttpLoad {
         } finally {
             callers.shutdownNow();
         }
+    }
+
+    /**
+     * Sends {@code perSecond} requests a second, evenly spaced, for {@code duration}, without waiting for answers;
+     * every request counts, timed from the moment it was due. Answers are awaited at most 30 s after the last send.
+     */
+    static Window offered(HttpClient client, HttpRequest request, double perSecond, Duration duration)
+            throws Exception {
+        long interval = (long) (1e9 / perSecond);
+        long start = System.nanoTime();
+        int total = (int) (duration.toNanos() / interval);
+        long[] latencies = new long[total];
+        AtomicLong errors = new AtomicLong();
+        List<CompletableFuture<?>> answers = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            long due = start + i * interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            int slot = i;
+            answers.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .handle((response, failure) -> {
+                        latencies[slot] = System.nanoTime() - due;
+                        if (failure != null || response.statusCode() != 200) {
+                            errors.incrementAndGet();
+                        }
+                        return null;
+                    }));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        return new Window(
+                total - errors.get(),
+                errors.get(),
+                duration.toNanos() / 1e9,
+                percentile(sorted, 0.50) / 1e6,
+                percentile(sorted, 0.99) / 1e6);
     }
 
     private static double percentile(long[] sorted, double p) {

@@ -10,7 +10,14 @@ import java.util.List;
 final class Report {
 
     record Line(
-            String number, String what, String latchkey, String baseline, String ratio, String target, String met) {}
+            String number,
+            String what,
+            String latchkey,
+            String baseline,
+            String ratio,
+            String target,
+            String met,
+            String cost) {}
 
     private final List<String> machine = new ArrayList<>();
     private final List<Line> lines = new ArrayList<>();
@@ -21,11 +28,24 @@ final class Report {
     }
 
     void line(String number, String what, String latchkey, String baseline, String ratio, String target, String met) {
-        lines.add(new Line(number, what, latchkey, baseline, ratio, target, met));
+        line(number, what, latchkey, baseline, ratio, target, met, "—");
+    }
+
+    /** {@code cost}: CPU and SQL statements per operation, Latchkey's and the baseline's (see {@link Cost}). */
+    void line(
+            String number,
+            String what,
+            String latchkey,
+            String baseline,
+            String ratio,
+            String target,
+            String met,
+            String cost) {
+        lines.add(new Line(number, what, latchkey, baseline, ratio, target, met, cost));
     }
 
     void notMeasured(String number, String what, String target, String why) {
-        lines.add(new Line(number, what, "not measured", "—", "—", target, "? (" + why + ")"));
+        lines.add(new Line(number, what, "not measured", "—", "—", target, "? (" + why + ")", "—"));
     }
 
     void detail(String text) {
@@ -40,8 +60,8 @@ final class Report {
     String markdown() {
         StringBuilder out = new StringBuilder();
         out.append("Machine: ").append(String.join("; ", machine)).append("\n\n");
-        out.append("| # | benchmark | Latchkey | baseline, same run | ratio | target | met |\n");
-        out.append("|---|---|---|---|---|---|---|\n");
+        out.append("| # | benchmark | Latchkey | baseline, same run | ratio | target | met | cost per operation |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
         for (Line line : lines) {
             out.append("| ")
                     .append(String.join(
@@ -52,10 +72,14 @@ final class Report {
                             line.baseline(),
                             line.ratio(),
                             line.target(),
-                            line.met()))
+                            line.met(),
+                            line.cost()))
                     .append(" |\n");
         }
-        out.append("\nEvery figure is the median of the repetitions listed below, measured after a warm-up.\n\n");
+        out.append("\nEvery figure is the median of the repetitions listed below, measured after a warm-up. Cost per"
+                + " operation: CPU of the server's JVM + CPU of PostgreSQL's processes, and the SQL statements the"
+                + " server sent (JDBC execute calls, counted by the bench's DataSource wrapper), over the same"
+                + " windows.\n\n");
         for (String detail : details) {
             out.append("- ").append(detail).append('\n');
         }

@@ -28,12 +28,17 @@ final class ServerProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final double readySeconds;
+    private final double cpuSecondsToReady;
+    private final Thread stopper;
 
-    private ServerProcess(Process process, Path log, int port, double readySeconds) {
+    private ServerProcess(
+            Process process, Path log, int port, double readySeconds, double cpuSecondsToReady, Thread stopper) {
         this.process = process;
         this.log = log;
         this.port = port;
         this.readySeconds = readySeconds;
+        this.cpuSecondsToReady = cpuSecondsToReady;
+        this.stopper = stopper;
     }
 
     /** Starts the server and waits until {@code /actuator/health} answers 200 (database and processors up). */
@@ -44,16 +49,35 @@ final class ServerProcess implements AutoCloseable {
     /** The same, waiting at most {@code readyTimeout} for the health endpoint (the soak's busy restarts). */
     static ServerProcess start(Path log, int port, Map<String, String> environment, Duration readyTimeout)
             throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> arguments = new ArrayList<>(serverOptions());
+        arguments.add("-cp");
+        arguments.add(System.getProperty("java.class.path"));
+        arguments.add("dev.latchkey.bench.server.BenchServer");
+        return launch(arguments, log, port, environment, "/actuator/health", readyTimeout);
+    }
+
+    /** {@code BENCH_SERVER_JAVA_OPTS}, split: none by default, as {@code java -jar} runs it. */
+    static List<String> serverOptions() {
         String options =
                 System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", "").strip();
-        if (!options.isEmpty()) {
-            command.addAll(List.of(options.split("\\s+")));
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("dev.latchkey.bench.server.BenchServer");
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
+    }
+
+    /**
+     * Starts {@code java} with these arguments (and the environment, the port and loopback address as Spring Boot
+     * reads them) and waits until {@code healthPath} answers 200; polled every 25 ms.
+     */
+    static ServerProcess launch(
+            List<String> arguments,
+            Path log,
+            int port,
+            Map<String, String> environment,
+            String healthPath,
+            Duration readyTimeout)
+            throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(arguments);
         ProcessBuilder builder =
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(environment);
@@ -62,11 +86,14 @@ final class ServerProcess implements AutoCloseable {
 
         HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + healthPath))
                 .timeout(Duration.ofSeconds(2))
                 .build();
         long start = System.nanoTime();
         Process process = builder.start();
+        // a process that does not watch its parent (java -jar latchkey.jar) goes when the driver goes
+        Thread stopper = new Thread(process::destroy, "bench-stop-" + process.pid());
+        Runtime.getRuntime().addShutdownHook(stopper);
         long deadline = start + readyTimeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
@@ -85,7 +112,24 @@ final class ServerProcess implements AutoCloseable {
             }
             Thread.sleep(25);
         }
-        return new ServerProcess(process, log, port, (System.nanoTime() - start) / 1e9);
+        double ready = (System.nanoTime() - start) / 1e9;
+        return new ServerProcess(process, log, port, ready, cpuSeconds(process.pid()), stopper);
+    }
+
+    /** utime + stime of one process from /proc (USER_HZ 100), -1 if it cannot be read. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** CPU the JVM had used when it was first ready (PostgreSQL's processes not included). */
+    double cpuSecondsToReady() {
+        return cpuSecondsToReady;
     }
 
     String baseUrl() {
@@ -152,6 +196,11 @@ final class ServerProcess implements AutoCloseable {
     /** SIGTERM: Spring's graceful shutdown, which also stops the embedded PostgreSQL. */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopper);
+        } catch (IllegalStateException e) {
+            // the driver is shutting down: the hook runs anyway
+        }
         if (!process.isAlive()) {
             return;
         }

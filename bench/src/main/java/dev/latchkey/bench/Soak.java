@@ -78,7 +78,7 @@ public final class Soak {
                 minutes = Double.parseDouble(args.get(at + 1));
             }
             if (minutes <= 0 || minutes > 10) {
-                throw new IllegalArgumentException("--minutes must be in (0, 10] (the nodes stop themselves after 30 minutes)");
+                throw new IllegalArgumentException("--minutes must be in (0, 10] (the nodes stop themselves after 45 minutes)");
             }
             return new Plan(
                     Duration.ofSeconds(Math.round(minutes * 60)),

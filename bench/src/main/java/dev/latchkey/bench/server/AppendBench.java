@@ -56,6 +56,7 @@ class AppendBench {
     private final JdbcTemplate jdbc;
     private final Serializer serializer;
     private final Clock clock;
+    private final Meter meter;
     /** Connections the create runs made: the update runs rename them, round robin. */
     private final List<ConnectionId> created = new CopyOnWriteArrayList<>();
 
@@ -66,7 +67,9 @@ class AppendBench {
             CommandSender commands,
             JdbcTemplate jdbc,
             @Qualifier("eventSerializer") Serializer serializer,
-            Clock clock) {
+            Clock clock,
+            Meter meter) {
+        this.meter = meter;
         this.commands = commands;
         this.jdbc = jdbc;
         this.serializer = serializer;
@@ -86,6 +89,7 @@ class AppendBench {
         Operation operation = operation(kind, owner);
         ExecutorService threads = Executors.newFixedThreadPool(callers);
         try {
+            Meter.Reading before = meter.read();
             long start = System.nanoTime();
             long end = start + duration.toNanos();
             List<Future<long[]>> results = new ArrayList<>();
@@ -113,13 +117,16 @@ class AppendBench {
                 failed += counts[1];
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            // the window's cost: the commands, and what the live projections applied meanwhile
+            Map<String, Object> cost = meter.since(before, done);
             return Map.of(
                     "kind", kind.name(),
                     "callers", callers,
                     "operations", done,
                     "failed", failed,
                     "seconds", seconds,
-                    "perSecond", done / seconds);
+                    "perSecond", done / seconds,
+                    "cost", cost);
         } finally {
             threads.shutdownNow();
         }

@@ -1,5 +1,6 @@
 package dev.latchkey.bench.server;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.app.writemodel.CommandSender;
 import dev.latchkey.domain.provider.ProviderExchange;
 import dev.latchkey.query.projection.ProjectionPositions;
@@ -10,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
@@ -27,7 +29,11 @@ import org.springframework.security.web.SecurityFilterChain;
     StoredEvents.class,
     AppendBench.class,
     RefreshBench.class,
-    ReplayBench.class
+    ReplayBench.class,
+    Meter.class,
+    PeerListController.class,
+    RowLockRefreshBench.class,
+    ViewLagBench.class
 })
 public class BenchConfiguration {
 
@@ -51,13 +57,21 @@ public class BenchConfiguration {
 
     /**
      * Replaces the application's clock (Axon's too: the aggregates read it) and wraps the provider port, the command
-     * sender and the projection positions to time them.
+     * sender and the projection positions to time them. With {@code bench.count-statements} (the benchmark driver
+     * sets it, the soak does not), the pool's physical connections come through {@link StatementCounter}.
      */
     @Bean
-    static BeanPostProcessor benchInstruments() {
+    static BeanPostProcessor benchInstruments(Environment environment) {
+        boolean countStatements = environment.getProperty("bench.count-statements", Boolean.class, false);
         return new BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (countStatements && bean instanceof HikariDataSource pool && pool.getDataSource() == null) {
+                    // the pool has not started yet (it starts on the first getConnection): its settings still bind
+                    pool.setDataSource(StatementCounter.dataSource(
+                            pool.getJdbcUrl(), pool.getUsername(), pool.getPassword(), pool.getDataSourceProperties()));
+                    return pool;
+                }
                 if (bean instanceof Clock clock && !(bean instanceof ShiftableClock)) {
                     ShiftableClock shiftable = new ShiftableClock(clock);
                     GenericEventMessage.clock = shiftable;

@@ -38,6 +38,9 @@ class BenchController {
     private final ReplayBench replay;
     private final CommandSender commands;
     private final ProjectionPositions positions;
+    private final Meter meter;
+    private final RowLockRefreshBench rowLock;
+    private final ViewLagBench viewLag;
 
     BenchController(
             ConnectionSeeder seeder,
@@ -46,7 +49,13 @@ class BenchController {
             RefreshBench refresh,
             ReplayBench replay,
             CommandSender commands,
-            ProjectionPositions positions) {
+            ProjectionPositions positions,
+            Meter meter,
+            RowLockRefreshBench rowLock,
+            ViewLagBench viewLag) {
+        this.meter = meter;
+        this.rowLock = rowLock;
+        this.viewLag = viewLag;
         this.seeder = seeder;
         this.events = events;
         this.append = append;
@@ -94,7 +103,47 @@ class BenchController {
         List<ConnectionId> ids = seeder.seed(
                 owner(workspace, person, application, provider), count, Duration.ofSeconds(expiresInSeconds), threads);
         boolean caughtUp = positions.awaitPosition(ConnectionViewProjection.PROCESSING_GROUP, events.head(), CATCH_UP);
-        return Map.of("connections", ids.size(), "caughtUp", caughtUp, "seconds", (System.nanoTime() - start) / 1e9);
+        return Map.of(
+                "connections",
+                ids.size(),
+                "ids",
+                ids.stream().map(ConnectionId::value).toList(),
+                "caughtUp",
+                caughtUp,
+                "seconds",
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /** CPU so far (JVM, PostgreSQL) and statements so far: the driver reads it before and after its HTTP windows. */
+    @GetMapping("/meter")
+    Map<String, Object> meter() {
+        return meter.reading();
+    }
+
+    /** Benchmark 2's peer: {@code count} due tokens in a table of its own. */
+    @PostMapping("/row-lock/prepare")
+    Map<String, Object> prepareRowLock(@RequestParam int count) {
+        return rowLock.prepare(count);
+    }
+
+    /** Benchmark 2's peer: every token refreshed by as many workers as the scheduler has ({@code 0}: count them). */
+    @PostMapping("/row-lock")
+    Map<String, Object> rowLock(@RequestParam String tokenUrl, @RequestParam(defaultValue = "0") int workers)
+            throws Exception {
+        return rowLock.run(tokenUrl, workers > 0 ? workers : Math.max(1, RefreshBench.workers()));
+    }
+
+    /** Benchmark 8: which node holds the connection view's segments. */
+    @GetMapping("/node")
+    Map<String, Object> node() {
+        return viewLag.node();
+    }
+
+    /** Benchmark 8: one rename, then the view's row read until it shows the new name. */
+    @PostMapping("/view-lag/sample")
+    Map<String, Object> viewLagSample(
+            @RequestParam String connectionId, @RequestParam String workspace, @RequestParam String person) {
+        return viewLag.sample(connectionId, workspace, person);
     }
 
     @GetMapping("/due")
@@ -158,6 +207,7 @@ class BenchController {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Double> millis = new ArrayList<>();
         List<Double> cpuMillis = new ArrayList<>();
+        Meter.Reading before = meter.read();
         for (int i = 0; i < commands; i++) {
             long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
@@ -166,12 +216,15 @@ class BenchController {
             millis.add((System.nanoTime() - start) / 1e6);
             cpuMillis.add((threads.getCurrentThreadCpuTime() - cpu) / 1e6);
         }
+        Map<String, Object> cost = meter.since(before, commands);
         // a snapshot is taken after the command, on the snapshotter's threads: give it time to land
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (awaitSnapshot && events.snapshots() == snapshotsBefore && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
         return Map.of(
+                "cost",
+                cost,
                 "millis",
                 millis,
                 "cpuMillis",

@@ -35,7 +35,7 @@ public final class BenchServer {
         Thread limit = new Thread(
                 () -> {
                     try {
-                        TimeUnit.MINUTES.sleep(Long.getLong("bench.server.max-minutes", 30));
+                        TimeUnit.MINUTES.sleep(Long.getLong("bench.server.max-minutes", 45));
                         System.err.println("bench server ran too long: stopping");
                         System.exit(4);
                     } catch (InterruptedException e) {

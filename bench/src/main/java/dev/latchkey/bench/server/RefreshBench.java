@@ -35,6 +35,7 @@ class RefreshBench {
     private final HikariDataSource dataSource;
     private final Duration refreshAhead;
     private final PhaseTimes phases;
+    private final Meter meter;
 
     RefreshBench(
             ScheduledRefresh scheduledRefresh,
@@ -43,9 +44,11 @@ class RefreshBench {
             ProviderExchange exchange,
             DataSource dataSource,
             LatchkeyProperties properties,
-            PhaseTimes phases)
+            PhaseTimes phases,
+            Meter meter)
             throws Exception {
         this.phases = phases;
+        this.meter = meter;
         this.scheduledRefresh = scheduledRefresh;
         this.connections = connections;
         this.clock = (ShiftableClock) clock;
@@ -86,9 +89,11 @@ class RefreshBench {
                 "bench-hikari-sampler");
         sampler.setDaemon(true);
         sampler.start();
+        Meter.Reading before = meter.read();
         long start = System.nanoTime();
         int found = scheduledRefresh.refreshDue();
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> cost = meter.since(before, probe.exchanges());
         sampler.interrupt();
         sampler.join(1000);
 
@@ -123,7 +128,16 @@ class RefreshBench {
                 "activeWhileWaitingMax", active.stream().mapToInt(i -> i).max().orElse(0));
         result.put("threadsAwaitingConnectionMax", maxAwaiting[0]);
         result.put("poolSize", dataSource.getMaximumPoolSize());
+        result.put("workers", workers());
+        result.put("cost", cost);
         return result;
+    }
+
+    /** The scheduler's worker threads ({@code scheduled-refresh-N}): how many the row-lock peer runs too. */
+    static int workers() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().startsWith("scheduled-refresh-"))
+                .count();
     }
 
     private static int median(List<Integer> values) {

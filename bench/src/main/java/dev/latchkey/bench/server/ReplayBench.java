@@ -24,12 +24,15 @@ class ReplayBench {
     private final ProjectionPositions positions;
     private final StoredEvents events;
     private final JdbcTemplate jdbc;
+    private final Meter meter;
 
     ReplayBench(
             EventProcessingConfiguration processing,
             ProjectionPositions positions,
             StoredEvents events,
-            JdbcTemplate jdbc) {
+            JdbcTemplate jdbc,
+            Meter meter) {
+        this.meter = meter;
         this.processing = processing;
         this.positions = positions;
         this.events = events;
@@ -66,28 +69,34 @@ class ReplayBench {
         } else {
             processor.resetTokens();
         }
+        Meter.Reading before = meter.read();
         long start = System.nanoTime();
         processor.start();
         boolean done = positions.awaitPosition(group, head, timeout);
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> cost = meter.since(before, count);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("events", count);
         result.put("head", head);
         result.put("completed", done);
         result.put("seconds", seconds);
         result.put("perSecond", count / seconds);
+        result.put("cost", cost);
         result.put("viewRows", jdbc.queryForObject("SELECT count(*) FROM connection_view", Long.class));
         return result;
     }
 
     Map<String, Object> read() {
+        Meter.Reading before = meter.read();
         long start = System.nanoTime();
         long read = events.readAll();
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Object> cost = meter.since(before, read);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("events", read);
         result.put("seconds", seconds);
         result.put("perSecond", read / seconds);
+        result.put("cost", cost);
         return result;
     }
 }
