@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * Benchmark 3: events appended by commands (a create, an update) with 1, 4 and 16 callers against plain JDBC inserts
- * of the same rows, one per transaction, with the projections running as deployed.
+ * of the same rows, one per transaction, with the projections running as deployed (the issue's variant with the
+ * processors paused is not measured).
  */
 final class AppendRow {
 
@@ -45,7 +46,9 @@ final class AppendRow {
             measure(rates, costs, plan.longer(plan.appendWindow()));
         }
         for (String operation : new String[] {"CREATE", "UPDATE"}) {
-            double target = operation.equals("CREATE") ? 0.6 : 0.5;
+            // the targets: create ≥ 0.35× as deployed (≥ 0.6× with the processors paused, which this row
+            // does not measure), update ≥ 0.5×; both are measured as deployed here
+            double target = operation.equals("CREATE") ? 0.35 : 0.5;
             for (int callers : CALLERS) {
                 String axonKey = "AXON_" + operation + "/" + callers;
                 String jdbcKey = "JDBC_" + operation + "/" + callers;

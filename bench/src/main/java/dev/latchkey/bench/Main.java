@@ -84,6 +84,7 @@ public final class Main {
                 rss("after benchmark 1", server);
                 guard("7", () -> new WriteRow(stage).run());
                 guard("2", () -> new RefreshRow(stage).run());
+                guard("2b", () -> new RefreshOnReadRow(stage).run());
                 guard("3", () -> new AppendRow(stage).run());
                 guard("5", () -> new CommandLatencyRow(stage).run());
                 guard("8", () -> new ViewLagRow(stage).run());

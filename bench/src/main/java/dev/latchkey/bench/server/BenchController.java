@@ -156,6 +156,12 @@ class BenchController {
         return refresh.run(Duration.ofSeconds(shiftSeconds));
     }
 
+    @PostMapping("/shift")
+    Map<String, Object> shift(@RequestParam long seconds) {
+        refresh.shift(Duration.ofSeconds(seconds));
+        return Map.of("shifted", seconds);
+    }
+
     @PostMapping("/append/prepare")
     Map<String, Object> prepareAppend() {
         append.prepareBaseline();

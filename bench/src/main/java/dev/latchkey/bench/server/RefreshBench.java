@@ -65,6 +65,11 @@ class RefreshBench {
                 .size();
     }
 
+    /** Moves the clock by {@code shift} and nothing else: the tokens then due wait for a read (benchmark 2b). */
+    void shift(Duration shift) {
+        clock.advance(shift);
+    }
+
     /** Moves the clock by {@code shift} (so tokens that were fresh are due), then refreshes everything due. */
     Map<String, Object> run(Duration shift) throws InterruptedException {
         clock.advance(shift);
