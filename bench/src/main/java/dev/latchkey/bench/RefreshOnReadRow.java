@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +36,17 @@ final class RefreshOnReadRow {
         List<String> ids = new ArrayList<>();
         seeded.path("ids").forEach(id -> ids.add(id.asText()));
         // two hours on: every one of them is due, and nothing refreshes it before its read (the scheduler is off)
-        stage.calls.bench("POST", "/shift", "seconds", Duration.ofHours(2).toSeconds());
+        Instant now = Instant.parse(stage.calls
+                .bench("POST", "/shift", "seconds", Duration.ofHours(2).toSeconds())
+                .path("now")
+                .asText());
         String function = stage.token(Map.of(
                 "sub", "fn:bench-2b",
                 "wid", WORKSPACE,
                 "app", Stage.APPLICATION,
                 "trigger", "cron",
-                "scope", "connections:credentials"));
+                "scope", "connections:credentials"),
+                now);
         String base = stage.server.baseUrl();
         HttpRequest direct = HttpRequest.newBuilder(URI.create(stage.provider.url() + "/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

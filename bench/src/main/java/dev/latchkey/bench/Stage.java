@@ -76,9 +76,14 @@ final class Stage {
     }
 
     String token(Map<String, String> claims) {
+        return token(claims, Instant.now());
+    }
+
+    /** A caller token issued at {@code now}: the application's time, once a benchmark has moved its clock. */
+    String token(Map<String, String> claims, Instant now) {
         Map<String, String> options = new LinkedHashMap<>(claims);
         options.put("ttl", "PT3H");
-        return DevTokenCommand.mint(options, jwtSecret, Instant.now());
+        return DevTokenCommand.mint(options, jwtSecret, now);
     }
 
     static HttpRequest get(String url, String token) {

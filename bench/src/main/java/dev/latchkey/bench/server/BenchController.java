@@ -158,8 +158,8 @@ class BenchController {
 
     @PostMapping("/shift")
     Map<String, Object> shift(@RequestParam long seconds) {
-        refresh.shift(Duration.ofSeconds(seconds));
-        return Map.of("shifted", seconds);
+        // the application's time after the shift: a caller token must be valid then
+        return Map.of("shifted", seconds, "now", refresh.shift(Duration.ofSeconds(seconds)).toString());
     }
 
     @PostMapping("/append/prepare")

@@ -65,9 +65,14 @@ class RefreshBench {
                 .size();
     }
 
-    /** Moves the clock by {@code shift} and nothing else: the tokens then due wait for a read (benchmark 2b). */
-    void shift(Duration shift) {
+    /**
+     * Moves the clock by {@code shift} and nothing else: the tokens then due wait for a read (benchmark 2b).
+     *
+     * @return the application's time now
+     */
+    Instant shift(Duration shift) {
         clock.advance(shift);
+        return clock.instant();
     }
 
     /** Moves the clock by {@code shift} (so tokens that were fresh are due), then refreshes everything due. */
