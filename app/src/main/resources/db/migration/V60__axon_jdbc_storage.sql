@@ -9,7 +9,7 @@
 alter table domain_event_entry alter column global_index set default nextval('domain_event_entry_seq');
 
 -- The JDBC dead-letter queue writes, compares and orders its times as text in Axon's one format (UTC, milliseconds,
--- 'Z': 2026-12-07T11:43:33.123Z), which sorts as time does; timestamptz parameters bound as text are refused.
+-- 'Z': 2026-12-07T11:43:33.123Z), which sorts as time does; a timestamptz column refuses the text it binds.
 -- Letters parked before keep their times, rewritten in that format.
 alter table dead_letter_entry
     alter column enqueued_at type varchar(255)
