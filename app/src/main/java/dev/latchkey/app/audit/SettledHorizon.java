@@ -12,9 +12,10 @@ import org.springframework.stereotype.Component;
  * The highest global index at or below which the event log is settled: every event there that will ever exist is
  * committed and visible. Paging by global index is safe only below it.
  *
- * <p>Global indexes come from {@code domain_event_entry_seq} when an event is appended, but become visible when its
- * transaction commits, and transactions commit in any order: index 11 can be visible while index 10 is still in
- * flight (or will roll back and leave a gap for good). A page ending at 11 would then skip 10 forever.
+ * <p>Global indexes come from {@code domain_event_entry_seq} when an event is appended (the column's default, V60:
+ * the insert draws it inside the appending transaction), but become visible when its transaction commits, and
+ * transactions commit in any order: index 11 can be visible while index 10 is still in flight (or will roll back and
+ * leave a gap for good). A page ending at 11 would then skip 10 forever.
  *
  * <p>So: read the last index the sequence handed out, then the set of transactions running at that moment (each
  * holds a lock on its own virtual transaction id for its whole life, with or without a real transaction id, which

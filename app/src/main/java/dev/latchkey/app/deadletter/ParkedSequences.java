@@ -1,7 +1,6 @@
 package dev.latchkey.app.deadletter;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +46,8 @@ public class ParkedSequences {
 
     /** The oldest parked sequences first, at most 1000. */
     public List<ParkedSequence> list() {
-        // the first letter of a sequence is the one that failed and carries the cause; the others wait behind it
+        // the first letter of a sequence is the one that failed and carries the cause; the others wait behind it.
+        // enqueued_at is text in Axon's one format (UTC, milliseconds), so its min is the earliest time (V60)
         return jdbc.query(
                 """
                 SELECT processing_group, sequence_identifier, count(*) AS parked, min(enqueued_at) AS since,
@@ -66,7 +66,7 @@ public class ParkedSequences {
                         rs.getLong("parked"),
                         rs.getString("cause_type"),
                         shortened(rs.getString("cause_message")),
-                        rs.getObject("since", OffsetDateTime.class).toInstant()),
+                        Instant.parse(rs.getString("since"))),
                 MAX_LISTED);
     }
 

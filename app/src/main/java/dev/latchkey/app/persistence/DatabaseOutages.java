@@ -42,9 +42,6 @@ public final class DatabaseOutages {
                     && OUTAGE_STATES.contains(sql.getSQLState().substring(0, 2))) {
                 return true;
             }
-            if (cause.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
-                return true;
-            }
         }
         return false;
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.app.readmodel;
 
+import dev.latchkey.app.eventstore.AxonStorageConfiguration;
 import dev.latchkey.domain.application.ApplicationEvent;
 import dev.latchkey.domain.connection.ConnectionEvent;
 import dev.latchkey.query.QuerySideConfiguration;
@@ -9,7 +10,7 @@ import dev.latchkey.query.connection.ConnectionViewProjection;
 import dev.latchkey.query.projection.EventRefusals;
 import dev.latchkey.query.projection.EventRefusedException;
 import java.util.List;
-import org.axonframework.common.jpa.EntityManagerProvider;
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.EventProcessingConfigurer;
@@ -17,7 +18,7 @@ import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.async.SequencingPolicy;
 import org.axonframework.eventhandling.async.SequentialPerAggregatePolicy;
-import org.axonframework.eventhandling.deadletter.jpa.JpaSequencedDeadLetterQueue;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.messaging.deadletter.Decisions;
 import org.axonframework.messaging.deadletter.EnqueuePolicy;
 import org.axonframework.messaging.deadletter.ThrowableCause;
@@ -62,12 +63,13 @@ public class ReadModelConfiguration {
                         .registerListenerInvocationErrorHandler(group, c -> PropagatingErrorHandler.instance())
                         .registerDeadLetterQueue(
                                 group,
-                                c -> JpaSequencedDeadLetterQueue.builder()
+                                c -> JdbcSequencedDeadLetterQueue.builder()
                                         .processingGroup(group)
                                         .maxSequences(MAX_PARKED_SEQUENCES)
                                         .maxSequenceSize(MAX_PARKED_PER_SEQUENCE)
-                                        .entityManagerProvider(c.getComponent(EntityManagerProvider.class))
+                                        .connectionProvider(c.getComponent(ConnectionProvider.class))
                                         .transactionManager(c.getComponent(TransactionManager.class))
+                                        .schema(AxonStorageConfiguration.deadLetterSchema())
                                         .eventSerializer(c.eventSerializer())
                                         .genericSerializer(c.serializer())
                                         .build())

@@ -18,9 +18,9 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * A database outage on {@code /v1} is 503 {@code database-unavailable} with {@code Retry-After}, not 500. Spring
- * matches these handlers against the exception and then its causes, so a failure wrapped by Axon, Hibernate or a
- * service still lands here; a database failure that is not an outage stays a 500, as {@link ApiExceptionHandler}
- * answers it.
+ * matches these handlers against the exception and then its causes, so a failure wrapped by Axon, Spring's JDBC
+ * support or a service still lands here; a database failure that is not an outage stays a 500, as
+ * {@link ApiExceptionHandler} answers it.
  */
 @RestControllerAdvice(
         basePackages = {

@@ -1,6 +1,5 @@
 package dev.latchkey.app.writemodel;
 
-import jakarta.persistence.PersistenceException;
 import java.sql.SQLException;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -49,7 +48,6 @@ public class CommandSender {
             if (cause instanceof SQLException
                     || cause instanceof DataAccessException
                     || cause instanceof TransactionException
-                    || cause instanceof PersistenceException
                     || cause instanceof EventStoreException
                     || cause instanceof AxonTransientException
                     || cause instanceof ConcurrencyException) {

@@ -24,6 +24,7 @@ import dev.latchkey.domain.application.ServerVariableSet;
 import dev.latchkey.domain.application.SetServerVariable;
 import dev.latchkey.domain.connection.AuthorizationStarted;
 import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.domain.connection.ConnectionRenamed;
 import dev.latchkey.domain.connection.PendingAuthorization;
 import dev.latchkey.domain.connection.StartAuthorization;
 import dev.latchkey.domain.connection.UserWorkspaceId;
@@ -33,6 +34,8 @@ import dev.latchkey.domain.secret.SealingContext;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.domain.secret.SecretSealer;
+import dev.latchkey.query.connection.ConnectionViewProjection;
+import dev.latchkey.testsupport.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,13 +43,29 @@ import java.util.Map;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.GenericDomainEventMessage;
+import org.axonframework.eventhandling.deadletter.jdbc.JdbcSequencedDeadLetterQueue;
 import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.modelling.command.ConcurrencyException;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.ClassUtils;
 
-/** Commands through the gateway, events read back from PostgreSQL with plain JDBC. */
+/**
+ * Commands through the gateway, events read back from PostgreSQL with plain JDBC; Axon's storage is its JDBC one, in
+ * the caller's Spring transaction. {@code StorageUpgradeTest} reads what the JPA storage wrote before.
+ */
 class EventStoreIntegrationTest extends LatchkeySpringTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +87,12 @@ class EventStoreIntegrationTest extends LatchkeySpringTest {
 
     @Autowired
     ApplicationContext context;
+
+    @Autowired
+    EventStore eventStore;
+
+    @Autowired
+    PlatformTransactionManager transactionManager;
 
     @Test
     void eventsAreStoredAsJsonInByteaWithWhoCausedThem() throws Exception {
@@ -145,6 +170,102 @@ class EventStoreIntegrationTest extends LatchkeySpringTest {
     }
 
     @Test
+    void theGlobalIndexIsTheColumnsDefaultFromThatSequence() {
+        // the JDBC engine inserts without a global index: the database draws it, in the inserting transaction
+        assertThat(jdbc.queryForObject(
+                        "select column_default from information_schema.columns"
+                                + " where table_name = 'domain_event_entry' and column_name = 'global_index'",
+                        String.class))
+                .isEqualTo("nextval('domain_event_entry_seq'::regclass)");
+    }
+
+    @Test
+    void axonStoresThroughJdbcInSpringsDataSourceTransactionsAndJpaIsGone() {
+        assertThat(context.getBean(EventStorageEngine.class)).isInstanceOf(JdbcEventStorageEngine.class);
+        assertThat(context.getBean(TokenStore.class)).isInstanceOf(JdbcTokenStore.class);
+        assertThat(eventProcessing.deadLetterQueue(ConnectionViewProjection.PROCESSING_GROUP))
+                .containsInstanceOf(JdbcSequencedDeadLetterQueue.class);
+        assertThat(context.getBean(org.axonframework.common.transaction.TransactionManager.class))
+                .isInstanceOf(SpringTransactionManager.class);
+        assertThat(transactionManager).isInstanceOf(DataSourceTransactionManager.class);
+        assertThat(ClassUtils.isPresent("jakarta.persistence.EntityManagerFactory", null))
+                .isFalse();
+        assertThat(ClassUtils.isPresent("org.hibernate.Session", null)).isFalse();
+    }
+
+    @Test
+    void aCommandsEventsAndTheSubscribingProjectionsCommitOrRollBackWithTheCallersTransaction() {
+        ConnectionId connectionId = ConnectionId.random();
+        String stateDigest = "state-digest-" + connectionId.value();
+        StartAuthorization start =
+                startAuthorization(WorkspaceId.of("ws-1"), connectionId, newApplicationId(), stateDigest);
+
+        new TransactionTemplate(transactionManager).executeWithoutResult(transaction -> {
+            commands.sendAndWait(asCommand(start, "user-7", "ws-1"));
+            // on the transaction's own connection the event and the subscribing projection's row are there
+            assertThat(eventsOf(connectionId)).isOne();
+            assertThat(statesWithDigest(stateDigest)).isOne();
+            // and on every other connection neither is, yet: one transaction, not yet committed
+            assertThat(seenFromAnotherConnection(connectionId.value(), stateDigest))
+                    .containsExactly(0L, 0L);
+            transaction.setRollbackOnly();
+        });
+
+        assertThat(eventsOf(connectionId)).isZero();
+        assertThat(statesWithDigest(stateDigest)).isZero();
+    }
+
+    @Test
+    void anAggregateSequenceNumberTakenTwiceIsAConcurrencyConflict() {
+        // CommandSender decides again on a ConcurrencyException; Axon's JDBC default would make it an error
+        ConnectionId connectionId = ConnectionId.random();
+        TransactionTemplate transactions = new TransactionTemplate(transactionManager);
+
+        assertThatThrownBy(() -> transactions.executeWithoutResult(transaction -> {
+                    eventStore.publish(renamed(connectionId, 1, "first"));
+                    eventStore.publish(renamed(connectionId, 1, "second"));
+                }))
+                .isInstanceOf(ConcurrencyException.class);
+        assertThat(eventsOf(connectionId)).isZero();
+    }
+
+    @Test
+    void theEventTablesKeepTheLayoutTheJpaStorageWroteInto() {
+        // events stored before the JDBC engine read back: same columns, same types (bytea, ISO-8601 text times)
+        assertThat(columns("domain_event_entry"))
+                .containsExactly(
+                        "global_index bigint NO",
+                        "event_identifier character varying NO",
+                        "aggregate_identifier character varying NO",
+                        "sequence_number bigint NO",
+                        "type character varying YES",
+                        "time_stamp character varying NO",
+                        "payload_type character varying NO",
+                        "payload_revision character varying YES",
+                        "payload bytea NO",
+                        "meta_data bytea YES");
+        assertThat(columns("snapshot_event_entry"))
+                .containsExactly(
+                        "aggregate_identifier character varying NO",
+                        "sequence_number bigint NO",
+                        "type character varying NO",
+                        "event_identifier character varying NO",
+                        "time_stamp character varying NO",
+                        "payload_type character varying NO",
+                        "payload_revision character varying YES",
+                        "payload bytea NO",
+                        "meta_data bytea YES");
+        assertThat(columns("token_entry"))
+                .containsExactly(
+                        "processor_name character varying NO",
+                        "segment integer NO",
+                        "token bytea YES",
+                        "token_type character varying YES",
+                        "timestamp character varying NO",
+                        "owner character varying YES");
+    }
+
+    @Test
     void manifestValidatorComesFromSpringWithTheConfiguredEndpointPolicy() {
         ApplicationId applicationId = newApplicationId();
         Manifest manifest = linearManifest(applicationId);
@@ -202,6 +323,11 @@ class EventStoreIntegrationTest extends LatchkeySpringTest {
 
     private StartAuthorization startAuthorization(
             WorkspaceId workspace, ConnectionId connectionId, ApplicationId applicationId) {
+        return startAuthorization(workspace, connectionId, applicationId, "state-digest");
+    }
+
+    private StartAuthorization startAuthorization(
+            WorkspaceId workspace, ConnectionId connectionId, ApplicationId applicationId, String stateDigest) {
         return new StartAuthorization(
                 connectionId,
                 workspace,
@@ -211,13 +337,51 @@ class EventStoreIntegrationTest extends LatchkeySpringTest {
                 Visibility.USER,
                 "Linear #1",
                 new PendingAuthorization(
-                        "state-digest",
+                        stateDigest,
                         "binding-digest",
                         sealer.seal(
                                 Secret.of("pkce-verifier"),
                                 SealingContext.forConnection(workspace, connectionId, SecretField.CODE_VERIFIER)),
                         Instant.now().plus(Duration.ofMinutes(10)),
                         null));
+    }
+
+    private long eventsOf(ConnectionId connectionId) {
+        return jdbc.queryForObject(
+                "select count(*) from domain_event_entry where aggregate_identifier = ?",
+                Long.class,
+                connectionId.value());
+    }
+
+    private long statesWithDigest(String stateDigest) {
+        return jdbc.queryForObject(
+                "select count(*) from authorization_state where state_digest = ?", Long.class, stateDigest);
+    }
+
+    /** Events of the aggregate and authorization states with the digest, as a connection of its own sees them. */
+    private static List<Long> seenFromAnotherConnection(String aggregateId, String stateDigest) {
+        // an unpooled DataSource of its own: no Spring transaction is bound to it
+        Map<String, Object> seen = new JdbcTemplate(TestPostgres.dataSource(DATABASE))
+                .queryForMap(
+                        "select (select count(*) from domain_event_entry where aggregate_identifier = ?) as events,"
+                                + " (select count(*) from authorization_state where state_digest = ?) as states",
+                        aggregateId,
+                        stateDigest);
+        return List.of((Long) seen.get("events"), (Long) seen.get("states"));
+    }
+
+    private List<String> columns(String table) {
+        return jdbc.queryForList(
+                "select column_name || ' ' || data_type || ' ' || is_nullable from information_schema.columns"
+                        + " where table_schema = 'public' and table_name = ? order by ordinal_position",
+                String.class,
+                table);
+    }
+
+    private static GenericDomainEventMessage<ConnectionRenamed> renamed(
+            ConnectionId connectionId, long sequence, String name) {
+        return new GenericDomainEventMessage<>(
+                "Connection", connectionId.value(), sequence, new ConnectionRenamed(connectionId, name));
     }
 
     private static void assertMetaData(Map<String, Object> row, String actor, String correlationId, String workspaceId)

@@ -129,7 +129,7 @@ class TokenRefresherTest {
 
     static RuntimeException poolExhausted() {
         return new CannotCreateTransactionException(
-                "Could not open JPA EntityManager for transaction",
+                "Could not open JDBC Connection for transaction",
                 new SQLTransientConnectionException("latchkey - Connection is not available, request timed out"));
     }
 

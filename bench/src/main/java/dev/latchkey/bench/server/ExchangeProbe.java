@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * Wraps the provider port to see, for every token exchange, whether the calling thread enters it holding anything of
- * the database (a Spring transaction, a bound connection or EntityManager, an Axon unit of work), and how many
+ * the database (a Spring transaction, a bound connection, an Axon unit of work), and how many
  * exchanges are waiting on the provider at any moment.
  */
 final class ExchangeProbe implements ProviderExchange, AutoCloseable {
