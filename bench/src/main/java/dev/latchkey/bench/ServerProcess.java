@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Latchkey (with the bench additions) in a JVM of its own, started as {@code java -jar latchkey.jar} would be: no JVM
- * options unless {@code BENCH_SERVER_JAVA_OPTS} gives some, configured through the environment variables of API.md.
+ * Latchkey (with the bench additions) in a JVM of its own, started as {@code java -jar latchkey.jar} would be: the JVM
+ * options of {@code BENCH_SERVER_JAVA_OPTS} (bench/run: the README's), configured through the environment variables of
+ * API.md.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -56,7 +57,7 @@ final class ServerProcess implements AutoCloseable {
         return launch(arguments, log, port, environment, "/actuator/health", readyTimeout);
     }
 
-    /** {@code BENCH_SERVER_JAVA_OPTS}, split: none by default, as {@code java -jar} runs it. */
+    /** {@code BENCH_SERVER_JAVA_OPTS}, split (bench/run sets it to the README launch line's options). */
     static List<String> serverOptions() {
         String options =
                 System.getenv().getOrDefault("BENCH_SERVER_JAVA_OPTS", "").strip();

@@ -111,7 +111,7 @@ final class StartupRow {
                 f("JVM CPU to ready: %.1f s; minimal app %.1f s", median(cpu), median(minimalCpu)));
         stage.report.line(
                 "6",
-                "RSS of the server JVM after all rows (the bench server, launched without JVM options)",
+                "RSS of the server JVM after all rows (the bench server, launched with the README's JVM options)",
                 rssAfterAll < 0 ? "not measured" : rssAfterAll + " MB",
                 "—",
                 "—",
