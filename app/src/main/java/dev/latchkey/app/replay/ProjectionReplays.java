@@ -126,17 +126,13 @@ public class ProjectionReplays implements DisposableBean {
     }
 
     private void watch(Replay replay, StreamingEventProcessor processor) {
+        if (replay.finishedAt != null) {
+            replay.stopWatching(); // finished by a caller's progress before this task was known to it
+            return;
+        }
         try {
             ReplayProgress progress = progress(replay.projection, replay, processor);
-            if (replay.finishedAt != null) {
-                replay.watch.cancel(false);
-                log.info(
-                        "Replay of {} finished: {} events in {} s, {} events/s",
-                        replay.projection,
-                        replay.head,
-                        String.format("%.1f", replay.seconds()),
-                        Math.round(progress.eventsPerSecond()));
-            } else if (System.nanoTime() - replay.loggedAt >= LOG_EVERY.toNanos()) {
+            if (replay.finishedAt == null && System.nanoTime() - replay.loggedAt >= LOG_EVERY.toNanos()) {
                 replay.loggedAt = System.nanoTime();
                 log.info(
                         "Replay of {}: {} / {} events ({}%), {} events/s, about {} s left{}",
@@ -167,9 +163,8 @@ public class ProjectionReplays implements DisposableBean {
         boolean restarted = replay != null
                 && !segments.isEmpty()
                 && segments.stream().noneMatch(replay.statusesBeforeReset::contains);
-        if (restarted && position >= replay.head) {
-            replay.finish(clock.instant());
-        }
+        // whoever sees it first (the watcher, or a caller asking for the progress) ends the replay and says so
+        boolean finishedNow = restarted && position >= replay.head && replay.finish(clock.instant());
         boolean replaying = replay != null
                 ? replay.finishedAt == null
                 : segments.stream().anyMatch(EventTrackerStatus::isReplaying);
@@ -194,6 +189,15 @@ public class ProjectionReplays implements DisposableBean {
         double rate = seconds > 0 ? done / seconds : 0;
         Long left =
                 finished ? Long.valueOf(0) : rate > 0 ? Long.valueOf(Math.round((replay.head - done) / rate)) : null;
+        if (finishedNow) {
+            replay.stopWatching();
+            log.info(
+                    "Replay of {} finished: {} events in {} s, {} events/s",
+                    projection,
+                    replay.head,
+                    String.format("%.1f", seconds),
+                    Math.round(rate));
+        }
         return new ReplayProgress(
                 projection, state, position, done, replay.head, rate, left, replay.startedAt, replay.finishedAt);
     }
@@ -229,11 +233,22 @@ public class ProjectionReplays implements DisposableBean {
             this.loggedAt = startedNanos;
         }
 
-        synchronized void finish(Instant at) {
-            if (finishedAt == null) {
-                finishedNanos = System.nanoTime();
-                finishedAt = at;
+        /** Stops the watcher's task; one that is not scheduled yet sees the replay finished and stops at once. */
+        void stopWatching() {
+            ScheduledFuture<?> task = watch;
+            if (task != null) {
+                task.cancel(false);
             }
+        }
+
+        /** @return whether this call finished it (false when it already was) */
+        synchronized boolean finish(Instant at) {
+            if (finishedAt != null) {
+                return false;
+            }
+            finishedNanos = System.nanoTime();
+            finishedAt = at;
+            return true;
         }
 
         double seconds() {
