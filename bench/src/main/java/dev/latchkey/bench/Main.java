@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -24,9 +25,17 @@ public final class Main {
     }
 
     private final Stage stage;
+    /** {@code --rows 1,6}: only these rows (the others are left out of the table); empty: every row. */
+    private final Set<String> rows;
 
-    private Main(Stage stage) {
+    private Main(Stage stage, Set<String> rows) {
         this.stage = stage;
+        this.rows = rows;
+    }
+
+    static Set<String> rows(List<String> args) {
+        int at = args.indexOf("--rows");
+        return at >= 0 && at + 1 < args.size() ? Set.of(args.get(at + 1).split(",")) : Set.of();
     }
 
     public static void main(String[] args) throws Exception {
@@ -36,7 +45,7 @@ public final class Main {
         for (String directory : List.of("data", "node-2-data", "minimal-data")) {
             deleteRecursively(work.resolve(directory));
         }
-        Main main = new Main(new Stage(plan, work));
+        Main main = new Main(new Stage(plan, work), rows(List.of(args)));
         Report report = main.stage.report;
         long start = System.nanoTime();
         try {
@@ -113,6 +122,9 @@ public final class Main {
     }
 
     private void guard(String number, Row row) {
+        if (!rows.isEmpty() && !rows.contains(number)) {
+            return;
+        }
         try {
             row.run();
         } catch (Exception e) {

@@ -12,7 +12,6 @@ import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.query.application.ApplicationQueries;
-import dev.latchkey.query.application.GetApplication;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.GetConnection;
@@ -142,14 +141,8 @@ public class ConnectionReads implements DisposableBean {
      */
     private Set<ApplicationId> uninstalled(List<ConnectionRow> rows) {
         Set<ApplicationId> uninstalled = new HashSet<>();
-        rows.stream()
-                .map(row -> row.connection().applicationId())
-                .distinct()
-                .filter(id -> applications
-                        .handle(new GetApplication(id))
-                        .map(app -> !app.application().installed())
-                        .orElse(true))
-                .forEach(uninstalled::add);
+        rows.forEach(row -> uninstalled.add(row.connection().applicationId()));
+        uninstalled.removeAll(applications.installed(uninstalled));
         return uninstalled;
     }
 

@@ -7,10 +7,13 @@ import dev.latchkey.domain.application.ServerVariableDeclaration;
 import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.query.projection.SqlInstants;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -24,6 +27,31 @@ public class ApplicationQueries {
 
     public ApplicationQueries(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
+    }
+
+    /**
+     * Which of these applications are installed now, in one query and without reading their manifests (a list of
+     * connections asks this on every read).
+     */
+    public Set<ApplicationId> installed(Collection<ApplicationId> applications) {
+        if (applications.isEmpty()) {
+            return Set.of();
+        }
+        Set<ApplicationId> installed = new HashSet<>();
+        jdbc.query(
+                "SELECT application_id FROM application_view WHERE installed AND application_id = ANY (?)",
+                ps -> ps.setArray(
+                        1,
+                        ps.getConnection()
+                                .createArrayOf(
+                                        "text",
+                                        applications.stream()
+                                                .map(ApplicationId::value)
+                                                .toArray())),
+                rs -> {
+                    installed.add(ApplicationId.of(rs.getString(1)));
+                });
+        return installed;
     }
 
     @QueryHandler

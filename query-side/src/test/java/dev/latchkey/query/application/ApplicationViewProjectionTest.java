@@ -151,6 +151,19 @@ class ApplicationViewProjectionTest {
     }
 
     @Test
+    void installedAnswersOnlyTheApplicationsInstalledNow() {
+        ApplicationId other = ApplicationId.of("app-other");
+        processor.deliver(
+                log.next(new ApplicationInstalled(APP, manifest("Linear"))),
+                log.next(new ApplicationInstalled(other, manifest("Other"))));
+        processor.deliver(log.next(new ApplicationUninstalled(other)));
+
+        assertThat(queries.installed(List.of(APP, other, ApplicationId.of("never-installed"))))
+                .containsExactly(APP);
+        assertThat(queries.installed(List.of())).isEmpty();
+    }
+
+    @Test
     void applicationInstalledAgainStartsWithoutValues() {
         processor.deliver(
                 log.next(new ApplicationInstalled(APP, manifest("Linear"))),
