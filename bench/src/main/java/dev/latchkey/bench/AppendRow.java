@@ -63,7 +63,7 @@ final class AppendRow {
                         f("%.0f events/s", median(axon)),
                         f("%.0f rows/s (JDBC insert, one per transaction)", median(jdbc)),
                         f("%.2f×", ratio),
-                        f("≥ %.1f×", target),
+                        f("≥ %.2f×", target),
                         Report.met(ratio >= target),
                         f(
                                 "command: %s; insert: %s",
