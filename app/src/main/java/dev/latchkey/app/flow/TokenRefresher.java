@@ -88,12 +88,14 @@ public class TokenRefresher {
 
     /**
      * Refreshes when the access token expires within the refresh-ahead window, or always when {@code force}, and
-     * returns once the outcome is visible to reads.
+     * returns once the outcome is visible to reads. A caller asks because its view showed the token due: when the
+     * aggregate finds it fresh, someone refreshed it a moment ago and that view is behind, so it is waited for too
+     * (otherwise the caller hands out the token just replaced).
      */
     public RefreshOutcome refresh(ConnectionTarget target, boolean force, Actor actor) {
         RefreshOutcome outcome =
                 attempt(new RefreshKey(target.connectionId().value(), force, refreshAhead), target, actor);
-        if (!(outcome instanceof RefreshOutcome.NotNeeded || outcome instanceof RefreshOutcome.Throttled)) {
+        if (!(outcome instanceof RefreshOutcome.Throttled)) {
             readYourWrites.awaitConnection(target.connectionId());
         }
         return outcome;

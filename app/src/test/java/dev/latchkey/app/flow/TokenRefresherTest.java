@@ -183,12 +183,13 @@ class TokenRefresherTest {
     }
 
     @Test
-    void aReadThatFindsTheTokenFreshWaitsForNothing() {
+    void aReadWhoseTokenWasJustRefreshedByAnotherCallerWaitsForTheViewToShowIt() {
         decides(new RefreshDecision.NotNeeded());
 
         assertThat(refresher.refresh(TARGET, false, ACTOR)).isInstanceOf(RefreshOutcome.NotNeeded.class);
 
-        verify(readYourWrites, never()).awaitConnection(any());
+        verify(readYourWrites).awaitConnection(TARGET.connectionId());
+        verify(exchange, never()).refresh(any(), any(), any());
     }
 
     @Test
