@@ -227,9 +227,16 @@ class ProjectionReplayTest extends LatchkeySpringTest {
         }
     }
 
+    /**
+     * The rows of this test's connections. The context and its event store are shared: other tests leave events
+     * that the view cannot apply (PoisonEventTest's NUL name), and whether a replay parks such a connection whole or
+     * from the bad event on depends on where its batches happen to break, so their rows are not compared here.
+     */
     private List<String> rows(String table) {
         return jdbc.queryForList(
-                "select (to_jsonb(t) - 'last_position')::text from " + table + " t order by connection_id",
+                "select (to_jsonb(t) - 'last_position')::text from " + table + " t"
+                        + " join connection_workspace w on w.connection_id = t.connection_id"
+                        + " where w.workspace_id like 'ws-replay-%' order by t.connection_id",
                 String.class);
     }
 
