@@ -12,8 +12,6 @@ final class TokenLifetime {
     /** The longest lifetime believed: {@code now + expires_in} must never overflow an Instant, and a year is longer than any provider's real expiry we rely on. */
     static final Duration LONGEST = Duration.ofDays(365);
 
-    private static final BigDecimal LONGEST_SECONDS = BigDecimal.valueOf(LONGEST.getSeconds());
-
     /** Digits, optionally with a fraction (Zendesk quotes the number); no sign, no exponent. */
     private static final Pattern DECIMAL = Pattern.compile("0*([0-9]+)(?:\\.[0-9]+)?");
 
@@ -29,6 +27,34 @@ final class TokenLifetime {
      * @return null when absent, zero, negative or no number: the expiry is unknown
      */
     static Duration fromExpiresIn(JsonNode node) {
+        return fromSeconds(node, LONGEST);
+    }
+
+    /** The longest refresh-token lifetime believed (QuickBooks' hard limit is five years). */
+    static final Duration LONGEST_REFRESH = Duration.ofDays(3660);
+
+    /**
+     * The refresh token's lifetime, read like {@code expires_in}: the shortest of {@code refresh_token_expires_in}
+     * (GitHub apps, Microsoft and others), QuickBooks' sliding {@code x_refresh_token_expires_in} and its hard
+     * {@code x_refresh_token_lifetime_expires_in}, at most {@link #LONGEST_REFRESH}.
+     *
+     * @return null when the response names none of them as a positive number: the lifetime is unknown
+     */
+    static Duration ofRefreshToken(JsonNode body) {
+        Duration shortest = null;
+        for (String field : new String[] {
+            "refresh_token_expires_in", "x_refresh_token_expires_in", "x_refresh_token_lifetime_expires_in"
+        }) {
+            Duration lifetime = fromSeconds(body.get(field), LONGEST_REFRESH);
+            if (lifetime != null && (shortest == null || lifetime.compareTo(shortest) < 0)) {
+                shortest = lifetime;
+            }
+        }
+        return shortest;
+    }
+
+    private static Duration fromSeconds(JsonNode node, Duration longest) {
+        BigDecimal longestSeconds = BigDecimal.valueOf(longest.getSeconds());
         if (node == null) {
             return null;
         }
@@ -43,7 +69,7 @@ final class TokenLifetime {
                 return null;
             }
             if (Double.isInfinite(value)) {
-                return value > 0 ? LONGEST : null; // 1e999 is read as infinity
+                return value > 0 ? longest : null; // 1e999 is read as infinity
             }
             seconds = BigDecimal.valueOf(value);
         } else if (node.isTextual()) {
@@ -54,8 +80,8 @@ final class TokenLifetime {
         if (seconds == null || seconds.signum() <= 0) {
             return null;
         }
-        if (seconds.compareTo(LONGEST_SECONDS) >= 0) {
-            return LONGEST;
+        if (seconds.compareTo(longestSeconds) >= 0) {
+            return longest;
         }
         long whole = seconds.longValue(); // below a year, so exact; a fraction is cut off
         return whole == 0 ? null : Duration.ofSeconds(whole);
@@ -68,6 +94,6 @@ final class TokenLifetime {
         }
         String whole = digits.group(1);
         // a longer string of digits is far beyond a year, and not worth parsing
-        return whole.length() > MAX_DIGITS ? LONGEST_SECONDS : new BigDecimal(whole);
+        return whole.length() > MAX_DIGITS ? BigDecimal.TEN.pow(MAX_DIGITS) : new BigDecimal(whole);
     }
 }

@@ -83,7 +83,8 @@ final class TokenResponseParser {
                 TokenLifetime.fromExpiresIn(body.get("expires_in")),
                 GrantedScopes.from(body.get("scope"), oauth),
                 tokenType(body),
-                Secret.of(form ? asJson((ObjectNode) body) : new String(raw, StandardCharsets.UTF_8)));
+                Secret.of(form ? asJson((ObjectNode) body) : new String(raw, StandardCharsets.UTF_8)),
+                TokenLifetime.ofRefreshToken(body));
     }
 
     /** The body as a JSON object, or null when it is not one. */

@@ -6,8 +6,10 @@ import dev.latchkey.query.authorization.AuthorizationStates;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionViewProjection;
 import dev.latchkey.query.projection.ProjectionPositions;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -31,8 +33,12 @@ public class QuerySideConfiguration {
     }
 
     @Bean
-    public ConnectionViewProjection connectionViewProjection(JdbcTemplate jdbc, ProjectionPositions positions) {
-        return new ConnectionViewProjection(jdbc, positions);
+    public ConnectionViewProjection connectionViewProjection(
+            JdbcTemplate jdbc,
+            ProjectionPositions positions,
+            @Value("${latchkey.refresh-ahead:60s}") String refreshAhead) {
+        // read as Spring Boot reads the setting ("60s", "PT1M"), without its conversion service
+        return new ConnectionViewProjection(jdbc, positions, DurationFormatterUtils.detectAndParse(refreshAhead));
     }
 
     @Bean

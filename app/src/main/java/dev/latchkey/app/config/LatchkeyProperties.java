@@ -21,7 +21,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@link #requireLeaseOutlives(Duration)})
  * @param providerConnectTimeout connect timeout of every provider exchange
  * @param providerReadTimeout read timeout of every provider exchange
- * @param scheduledRefreshInterval how often the scheduler refreshes tokens that will expire soon; zero turns it off
+ * @param scheduledRefreshInterval how often the scheduler looks for connections whose scheduled refresh has come;
+ *     zero turns it off
  * @param refreshRecordRetry how long recording a refresh's new tokens is retried through database errors before they
  *     are revoked at the provider
  * @param scheduledRefreshParallelism how many refreshes the scheduler runs at once on this node: none holds a database
@@ -38,7 +39,7 @@ public record LatchkeyProperties(
         @DefaultValue("75s") Duration refreshLease,
         @DefaultValue("3s") Duration providerConnectTimeout,
         @DefaultValue("10s") Duration providerReadTimeout,
-        @DefaultValue("30s") Duration scheduledRefreshInterval,
+        @DefaultValue("5s") Duration scheduledRefreshInterval,
         @DefaultValue("10s") Duration refreshRecordRetry,
         @DefaultValue("32") int scheduledRefreshParallelism) {
 

@@ -8,18 +8,22 @@ import dev.latchkey.app.writemodel.Actor;
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.ConnectionStatus;
+import dev.latchkey.domain.connection.UserWorkspaceId;
+import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.query.application.ApplicationQueries;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
+import dev.latchkey.query.connection.ConnectionView;
 import dev.latchkey.query.connection.GetConnection;
 import dev.latchkey.query.connection.ListConnections;
 import dev.latchkey.query.connection.Viewer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -100,6 +104,31 @@ public class ConnectionReads implements DisposableBean {
             row = connections.handle(query);
         }
         return row.map(r -> answer(r, uninstalled, secrets));
+    }
+
+    /**
+     * API.md's preferred connection among those {@code query} finds: the newest active {@code user} connection owned
+     * by {@code person}, else the newest active {@code workspace} one. Pending and auth-failed ones are never
+     * preferred. The rows are chosen without their tokens; only the one chosen is read (and refreshed) with them.
+     */
+    public Optional<ConnectionAnswer> preferred(
+            ListConnections query, UserWorkspaceId person, boolean withTokens, Actor actor) {
+        List<ConnectionView> active = connections.handle(query).items().stream()
+                .map(ConnectionRow::connection)
+                .filter(c -> c.status() == ConnectionStatus.ACTIVE)
+                .toList();
+        Comparator<ConnectionView> newest =
+                Comparator.comparing(ConnectionView::createdAt).thenComparing(c -> c.id().value());
+        Optional<ConnectionView> chosen = active.stream()
+                .filter(c ->
+                        c.visibility() == Visibility.USER && c.userWorkspaceId().equals(person))
+                .max(newest)
+                .or(() -> active.stream()
+                        .filter(c -> c.visibility() == Visibility.WORKSPACE)
+                        .max(newest));
+        return chosen.flatMap(
+                c -> get(new GetConnection(query.workspaceId(), c.id(), query.viewer()), withTokens, actor)
+                        .filter(answer -> answer.connection().status() == ConnectionStatus.ACTIVE));
     }
 
     /** The connection as {@code viewer} may see it. @throws ConnectionNotFoundException when it may not (or is gone) */

@@ -39,6 +39,9 @@ public class ConnectionSecrets {
     /** The longest token lifetime kept, whatever the provider says. */
     public static final Duration MAX_EXPIRES_IN = Duration.ofDays(365);
 
+    /** The longest refresh-token lifetime kept (QuickBooks' hard limit is five years). */
+    public static final Duration MAX_REFRESH_TOKEN_EXPIRES_IN = Duration.ofDays(3660);
+
     public Sealed seal(WorkspaceId workspace, ConnectionId connection, SecretField field, Secret secret) {
         return secret == null ? null : sealer.seal(secret, SealingContext.forConnection(workspace, connection, field));
     }
@@ -53,10 +56,14 @@ public class ConnectionSecrets {
      * The tokens of a grant as the connection stores them: sealed, expiring at {@code now + expires_in}, with the
      * granted scopes or, when the provider did not say, the requested ones. An {@code expires_in} beyond
      * {@link #MAX_EXPIRES_IN} counts as that (the adapter caps it too; no value may make this throw and lose the
-     * grant), a negative one as already expired.
+     * grant), a negative one as already expired. The refresh token's lifetime, when the provider said it, is kept
+     * the same way, up to {@link #MAX_REFRESH_TOKEN_EXPIRES_IN}.
      */
     public TokenSet seal(WorkspaceId workspace, ConnectionId connection, TokenGrant grant, List<String> requested) {
-        Instant expiresAt = grant.expiresIn() == null ? null : expiresAt(grant.expiresIn());
+        Instant expiresAt = grant.expiresIn() == null ? null : expiresAt(grant.expiresIn(), MAX_EXPIRES_IN);
+        Instant refreshTokenExpiresAt = grant.refreshTokenExpiresIn() == null || grant.refreshToken() == null
+                ? null
+                : expiresAt(grant.refreshTokenExpiresIn(), MAX_REFRESH_TOKEN_EXPIRES_IN);
         // the connection's data key looked up once for the three values
         ConnectionSecrets once = new ConnectionSecrets(sealer.forOneUse(List.of()), clock);
         return new TokenSet(
@@ -65,13 +72,12 @@ public class ConnectionSecrets {
                 expiresAt,
                 grant.grantedScopes() == null ? requested : grant.grantedScopes(),
                 grant.tokenType(),
-                once.seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()));
+                once.seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()),
+                refreshTokenExpiresAt);
     }
 
-    private Instant expiresAt(Duration expiresIn) {
-        Duration bounded = expiresIn.isNegative()
-                ? Duration.ZERO
-                : expiresIn.compareTo(MAX_EXPIRES_IN) > 0 ? MAX_EXPIRES_IN : expiresIn;
+    private Instant expiresAt(Duration expiresIn, Duration max) {
+        Duration bounded = expiresIn.isNegative() ? Duration.ZERO : expiresIn.compareTo(max) > 0 ? max : expiresIn;
         return clock.instant().plus(bounded);
     }
 }

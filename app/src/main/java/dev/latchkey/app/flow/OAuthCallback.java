@@ -15,6 +15,7 @@ import dev.latchkey.domain.connection.ConnectionRevokedException;
 import dev.latchkey.domain.connection.DenyAuthorization;
 import dev.latchkey.domain.connection.RecordCodeExchange;
 import dev.latchkey.domain.connection.RecordCodeExchangeFailure;
+import dev.latchkey.domain.connection.TokenSet;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.provider.ExchangeFailure;
 import dev.latchkey.domain.provider.ExchangeResult;
@@ -29,6 +30,8 @@ import dev.latchkey.query.authorization.FindAuthorizationState;
 import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.GetConnectionUnscoped;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -53,6 +56,8 @@ public class OAuthCallback {
     private final ConnectionSecrets secrets;
     private final CommandSender commands;
     private final ReadYourWrites readYourWrites;
+    private final Clock clock;
+    private final Duration recordRetry;
 
     public OAuthCallback(
             AuthorizationStates states,
@@ -61,7 +66,9 @@ public class OAuthCallback {
             ProviderExchange exchange,
             ConnectionSecrets secrets,
             CommandSender commands,
-            ReadYourWrites readYourWrites) {
+            ReadYourWrites readYourWrites,
+            Clock clock,
+            RefreshBudget budget) {
         this.states = states;
         this.connections = connections;
         this.clients = clients;
@@ -69,6 +76,8 @@ public class OAuthCallback {
         this.secrets = secrets;
         this.commands = commands;
         this.readYourWrites = readYourWrites;
+        this.clock = clock;
+        this.recordRetry = budget.recordRetry();
     }
 
     /** The parameters of the redirect, and the binding cookie of the connection the state names (if any). */
@@ -131,6 +140,40 @@ public class OAuthCallback {
         }
     }
 
+    /**
+     * Records the grant, retrying through database blips ({@link RecordingRetry}); a grant that cannot be recorded
+     * (the blip outlasts the retries, or the decision is refused) is revoked at the provider, so no live token is left
+     * that Latchkey does not hold, and the failure goes on to the caller.
+     */
+    private void record(
+            ConnectionId id,
+            WorkspaceId workspace,
+            ProviderClient client,
+            CallbackDecision decision,
+            TokenGrant grant,
+            String handle,
+            Actor actor) {
+        // sealed once: a retry sends the same ciphertext
+        TokenSet[] sealed = {null};
+        try {
+            RecordingRetry.run(clock, recordRetry, () -> {
+                if (sealed[0] == null) {
+                    sealed[0] = secrets.seal(
+                            workspace, id, grant, client.provider().oauth().scopes());
+                }
+                return commands.send(new RecordCodeExchange(id, decision.decidedAt(), sealed[0], handle), actor);
+            });
+        } catch (RuntimeException e) {
+            log.warn(
+                    "the code exchange of connection {} could not be recorded ({}); its tokens are revoked at the "
+                            + "provider",
+                    id,
+                    e.getClass().getSimpleName());
+            exchange.revoke(client, grant.refreshToken(), grant.accessToken());
+            throw e;
+        }
+    }
+
     /** @return null on success, else why the exchange failed */
     private String exchangeAndRecord(
             ConnectionRow row, ProviderClient client, String code, CallbackDecision decision, Actor actor) {
@@ -142,17 +185,7 @@ public class OAuthCallback {
             String handle = client.provider().oauth().userInfoEndpoint() == null
                     ? null
                     : exchange.fetchHandle(client, grant.accessToken()).orElse(null);
-            commands.send(
-                    new RecordCodeExchange(
-                            id,
-                            decision.decidedAt(),
-                            secrets.seal(
-                                    workspace,
-                                    id,
-                                    grant,
-                                    client.provider().oauth().scopes()),
-                            handle),
-                    actor);
+            record(id, workspace, client, decision, grant, handle, actor);
             return null;
         }
         ExchangeFailure failure = (ExchangeFailure) result;

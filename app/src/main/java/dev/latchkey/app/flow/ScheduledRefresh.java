@@ -23,14 +23,15 @@ import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
- * Refreshes, in the background, the tokens that will be due before the next run, so readers seldom wait for a
- * provider. Every node may run it: the aggregate's lease lets one refresh per connection through.
+ * Refreshes, in the background, the tokens whose scheduled refresh is due ({@code nextRefreshAt}: the access token's
+ * expiry less the refresh-ahead and a jitter, see the connection view), so readers seldom wait for a provider. Every
+ * node may run it: the aggregate's lease lets one refresh per connection through, and a row the view shows late
+ * (refreshed already) is answered "not needed" by the aggregate, which holds the newer expiry.
  *
- * <p>The window it looks for (refresh-ahead plus the interval) is the one it asks the aggregate to refresh within, so
- * every row it finds is due by the aggregate's rule too. A run pages forward through the due rows once and never
- * takes one twice: a row that failed, is deferred or is in flight elsewhere waits for a later run (and the aggregate's
- * backoff keeps it out of those until it is due again). It runs {@code latchkey.scheduled-refresh-parallelism}
- * refreshes at once.
+ * <p>A run reads only the rows due, through the view's partial index on {@code next_refresh_at}: connections that are
+ * not due cost nothing, however many there are. It pages forward through them once and never takes one twice: a row
+ * that failed, is deferred or is in flight elsewhere moves its {@code next_refresh_at} past its backoff or lease and
+ * waits for that. It runs {@code latchkey.scheduled-refresh-parallelism} refreshes at once.
  */
 @Component
 public class ScheduledRefresh implements DisposableBean {
@@ -72,7 +73,6 @@ public class ScheduledRefresh implements DisposableBean {
 
     /** @return how many connections were found due */
     public int refreshDue() {
-        Duration window = refreshAhead.plus(interval);
         Set<ConnectionId> seen = new HashSet<>();
         FindConnectionsDueForRefresh.Cursor after = null;
         int total = 0;
@@ -82,7 +82,7 @@ public class ScheduledRefresh implements DisposableBean {
             do {
                 Instant now = clock.instant();
                 due = connections
-                        .handle(new FindConnectionsDueForRefresh(now.plus(window), now, BATCH, after))
+                        .handle(new FindConnectionsDueForRefresh(now, BATCH, after))
                         .items();
                 if (due.isEmpty()) {
                     break;
@@ -93,7 +93,7 @@ public class ScheduledRefresh implements DisposableBean {
                         .toList();
                 total += fresh.size();
                 CompletableFuture.allOf(fresh.stream()
-                                .map(row -> CompletableFuture.runAsync(() -> refresh(row, window), workers))
+                                .map(row -> CompletableFuture.runAsync(() -> refresh(row, now), workers))
                                 .toArray(CompletableFuture[]::new))
                         .join();
             } while (due.size() == BATCH && ++batches < MAX_BATCHES);
@@ -103,12 +103,17 @@ public class ScheduledRefresh implements DisposableBean {
         return total;
     }
 
-    private void refresh(ConnectionRow row, Duration window) {
+    private void refresh(ConnectionRow row, Instant now) {
+        // the jitter may schedule a refresh before the refresh-ahead window: the aggregate is asked to refresh what
+        // expires by the expiry this row shows, and finds newer tokens not needing it
+        Instant expiresAt = row.connection().accessTokenExpiresAt();
+        Duration untilExpiry = expiresAt == null ? Duration.ZERO : Duration.between(now, expiresAt);
+        Duration ahead = untilExpiry.compareTo(refreshAhead) > 0 ? untilExpiry.plusSeconds(1) : refreshAhead;
         try {
             // nobody reads the answer: the scheduler does not wait for the views to show it
             refresher.refreshInBackground(
                     ConnectionTarget.of(row),
-                    window,
+                    ahead,
                     Actor.system("scheduled-refresh", row.connection().workspaceId()));
         } catch (RuntimeException e) {
             log.warn(

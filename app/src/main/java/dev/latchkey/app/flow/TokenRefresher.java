@@ -23,13 +23,15 @@ import dev.latchkey.domain.provider.ProviderExchange;
 import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
+import dev.latchkey.query.connection.ConnectionRow;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,8 +52,6 @@ public class TokenRefresher {
     private static final Logger log = LoggerFactory.getLogger(TokenRefresher.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(20);
     private static final Duration MAX_POLL = Duration.ofMillis(250);
-    private static final Duration FIRST_RECORD_RETRY = Duration.ofMillis(50);
-    private static final Duration MAX_RECORD_RETRY = Duration.ofSeconds(2);
 
     private final CommandSender commands;
     private final ProviderExchange exchange;
@@ -84,17 +84,59 @@ public class TokenRefresher {
         this.lease = properties.refreshLease();
     }
 
-    private record RefreshKey(String connectionId, boolean force, Duration refreshAhead) {}
+    /** @param failedTokensAt for a refresh because the tokens recorded at that sequence failed, else null */
+    private record RefreshKey(String connectionId, boolean force, Duration refreshAhead, Long failedTokensAt) {}
 
     /**
      * Refreshes when the access token expires within the refresh-ahead window, or always when {@code force}, and
-     * returns once the outcome is visible to reads. A caller asks because its view showed the token due: when the
-     * aggregate finds it fresh, someone refreshed it a moment ago and that view is behind, so it is waited for too
-     * (otherwise the caller hands out the token just replaced).
+     * returns once the outcome is visible to reads.
      */
     public RefreshOutcome refresh(ConnectionTarget target, boolean force, Actor actor) {
-        RefreshOutcome outcome =
-                attempt(new RefreshKey(target.connectionId().value(), force, refreshAhead), target, actor);
+        return awaited(
+                target,
+                attempt(new RefreshKey(target.connectionId().value(), force, refreshAhead, null), target, actor));
+    }
+
+    /**
+     * A caller's access token failed at the provider ({@code failedAccessToken}). When the connection holds another
+     * token already (the view's row), nothing is refreshed: the caller reads that one. Otherwise the tokens it failed
+     * with are refreshed, once for every caller naming them: in this JVM by sharing the attempt, across nodes by the
+     * aggregate, which answers "not needed" once they were replaced. Such a refresh is not throttled, but a provider
+     * backing off is not called. Returns once the outcome is visible to reads.
+     */
+    public RefreshOutcome refreshFailedToken(ConnectionRow row, Secret failedAccessToken, Actor actor) {
+        ConnectionTarget target = ConnectionTarget.of(row);
+        Long failedTokensAt = row.refresh().tokensRecordedAt();
+        if (row.tokens() == null || failedTokensAt == null) {
+            return refresh(target, true, actor); // nothing to compare with: an ordinary forced refresh
+        }
+        Secret current = secrets.unseal(
+                target.workspaceId(),
+                target.connectionId(),
+                SecretField.ACCESS_TOKEN,
+                row.tokens().accessToken());
+        if (!sameToken(current, failedAccessToken)) {
+            return new RefreshOutcome.NotNeeded(); // the caller failed with an older token: the row holds a newer one
+        }
+        return awaited(
+                target,
+                attempt(
+                        new RefreshKey(target.connectionId().value(), true, refreshAhead, failedTokensAt),
+                        target,
+                        actor));
+    }
+
+    private static boolean sameToken(Secret a, Secret b) {
+        return MessageDigest.isEqual(
+                a.reveal().getBytes(StandardCharsets.UTF_8), b.reveal().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Waits for the views to show the outcome. A caller asks because its view showed the token due (or failed): when
+     * the aggregate finds it fresh, someone refreshed it a moment ago and that view is behind, so it is waited for too
+     * (otherwise the caller hands out the token just replaced).
+     */
+    private RefreshOutcome awaited(ConnectionTarget target, RefreshOutcome outcome) {
         if (!(outcome instanceof RefreshOutcome.Throttled)) {
             readYourWrites.awaitConnection(target.connectionId());
         }
@@ -106,7 +148,7 @@ public class TokenRefresher {
      * recorded, without waiting for the views to show it.
      */
     public RefreshOutcome refreshInBackground(ConnectionTarget target, Duration ahead, Actor actor) {
-        return attempt(new RefreshKey(target.connectionId().value(), false, ahead), target, actor);
+        return attempt(new RefreshKey(target.connectionId().value(), false, ahead, null), target, actor);
     }
 
     /** One attempt per key in this JVM: a caller asking while one is in flight shares its outcome. */
@@ -117,7 +159,8 @@ public class TokenRefresher {
             return shared.join();
         }
         try {
-            RefreshOutcome outcome = decideExchangeRecord(target, key.force(), key.refreshAhead(), actor);
+            RefreshOutcome outcome =
+                    decideExchangeRecord(target, key.force(), key.refreshAhead(), key.failedTokensAt(), actor);
             mine.complete(outcome);
             return outcome;
         } catch (RuntimeException e) {
@@ -128,14 +171,17 @@ public class TokenRefresher {
         }
     }
 
-    private RefreshOutcome decideExchangeRecord(ConnectionTarget target, boolean force, Duration ahead, Actor actor) {
+    private RefreshOutcome decideExchangeRecord(
+            ConnectionTarget target, boolean force, Duration ahead, Long failedTokensAt, Actor actor) {
         Duration poll = FIRST_POLL;
         boolean waited = false;
         while (true) {
-            // after waiting for another node's refresh, only refresh again if its result is not fresh either
+            // after waiting for another node's refresh, only refresh again if its result is not fresh either (for a
+            // failed token: if it did not replace the failed one)
             Instant decisionSent = clock.instant();
+            boolean forced = (force && !waited) || failedTokensAt != null;
             RefreshDecision decision =
-                    commands.send(new RefreshToken(target.connectionId(), ahead, force && !waited, lease), actor);
+                    commands.send(new RefreshToken(target.connectionId(), ahead, forced, lease, failedTokensAt), actor);
             if (decision instanceof RefreshDecision.Proceed proceed) {
                 return exchangeAndRecord(target, proceed, budget.exchangeStartBy(decisionSent), actor);
             }
@@ -192,53 +238,33 @@ public class TokenRefresher {
             Secret spentRefreshToken,
             TokenGrant grant,
             Actor actor) {
-        Instant giveUpAt = clock.instant().plus(budget.recordRetry());
-        Duration pause = FIRST_RECORD_RETRY;
-        TokenSet sealed = null;
-        while (true) {
-            try {
-                if (sealed == null) {
-                    // sealed once: a retry sends the same ciphertext, which the aggregate knows when it is stored
-                    sealed = secrets.seal(target.workspaceId(), target.connectionId(), grant, decision.scopes());
+        // sealed once: a retry sends the same ciphertext, which the aggregate knows when it is stored
+        TokenSet[] sealed = {null};
+        try {
+            RecordingRetry.run(clock, budget.recordRetry(), () -> {
+                if (sealed[0] == null) {
+                    sealed[0] = secrets.seal(target.workspaceId(), target.connectionId(), grant, decision.scopes());
                 }
-                commands.send(new RecordRefresh(target.connectionId(), decision.decidedAt(), sealed), actor);
-                break;
-            } catch (StaleOutcomeException | ConnectionRevokedException e) {
-                log.info(
-                        "the refresh of connection {} was not recorded ({}); its new tokens are revoked at the provider",
-                        target.connectionId(),
-                        e instanceof StaleOutcomeException
-                                ? "its decision was superseded"
-                                : "the connection was revoked");
-                revokeUnrecorded(client, spentRefreshToken, grant);
-                if (e instanceof ConnectionRevokedException) {
-                    return new RefreshOutcome.NotRefreshable("the connection was disconnected");
-                }
-                break;
-            } catch (RuntimeException e) {
-                Instant now = clock.instant();
-                if (!CommandSender.isDatabaseBlip(e) || !now.plus(pause).isBefore(giveUpAt)) {
-                    log.warn(
-                            "the refresh of connection {} could not be recorded ({}); its new tokens are revoked at "
-                                    + "the provider",
-                            target.connectionId(),
-                            e.getClass().getSimpleName());
-                    revokeUnrecorded(client, spentRefreshToken, grant);
-                    throw e;
-                }
-                LockSupport.parkNanos(jittered(pause).toNanos());
-                pause = pause.multipliedBy(2).compareTo(MAX_RECORD_RETRY) > 0
-                        ? MAX_RECORD_RETRY
-                        : pause.multipliedBy(2);
+                return commands.send(new RecordRefresh(target.connectionId(), decision.decidedAt(), sealed[0]), actor);
+            });
+        } catch (StaleOutcomeException | ConnectionRevokedException e) {
+            log.info(
+                    "the refresh of connection {} was not recorded ({}); its new tokens are revoked at the provider",
+                    target.connectionId(),
+                    e instanceof StaleOutcomeException ? "its decision was superseded" : "the connection was revoked");
+            revokeUnrecorded(client, spentRefreshToken, grant);
+            if (e instanceof ConnectionRevokedException) {
+                return new RefreshOutcome.NotRefreshable("the connection was disconnected");
             }
+        } catch (RuntimeException e) {
+            log.warn(
+                    "the refresh of connection {} could not be recorded ({}); its new tokens are revoked at the provider",
+                    target.connectionId(),
+                    e.getClass().getSimpleName());
+            revokeUnrecorded(client, spentRefreshToken, grant);
+            throw e;
         }
         return new RefreshOutcome.Refreshed();
-    }
-
-    /** Between half and all of {@code pause}, so the nodes waiting out one outage do not retry in step. */
-    private static Duration jittered(Duration pause) {
-        long half = pause.toNanos() / 2;
-        return Duration.ofNanos(half + ThreadLocalRandom.current().nextLong(half + 1));
     }
 
     /**

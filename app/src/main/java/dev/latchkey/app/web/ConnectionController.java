@@ -19,6 +19,7 @@ import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.provider.RevocationResult;
+import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.GetConnection;
 import dev.latchkey.query.connection.ListConnections;
@@ -58,6 +59,9 @@ class ConnectionController {
             "hasAnyAuthority('" + Scopes.CONNECTIONS_WRITE + "', '" + Scopes.CONNECTIONS_CREDENTIALS + "')";
     private static final String CREDENTIALS = "hasAuthority('" + Scopes.CONNECTIONS_CREDENTIALS + "')";
 
+    /** The longest {@code failedAccessToken} taken: longer than any access token Latchkey holds. */
+    private static final int MAX_ACCESS_TOKEN = 8192;
+
     private final ConnectionCommands commands;
     private final ConnectionReads reads;
     private final TokenRefresher refresher;
@@ -91,6 +95,8 @@ class ConnectionController {
     record UpdateBody(String name, String visibility) {}
 
     record AuthFailureBody(String reason, Instant accessTokenExpiresAt) {}
+
+    record RefreshBody(String failedAccessToken) {}
 
     record RevokedJson(Map<String, String> revoked) {}
 
@@ -149,19 +155,30 @@ class ConnectionController {
         commands.update(connection, body.name(), visibility, Viewer.member(person), workspace, person, actor);
         return ConnectionJson.of(
                 reads.get(new GetConnection(workspace, connection, Viewer.member(person)), false, actor)
-                        .orElseThrow(NotFoundException::new));
+                        .orElseThrow(NotFoundException::new),
+                clock.instant());
     }
 
     @PostMapping("/{id}/refresh")
     @PreAuthorize(WRITE_OR_CREDENTIALS)
-    ResponseEntity<ConnectionJson> refresh(@AuthenticationPrincipal Jwt jwt, @PathVariable String id) {
+    ResponseEntity<ConnectionJson> refresh(
+            @AuthenticationPrincipal Jwt jwt,
+            @PathVariable String id,
+            @RequestBody(required = false) RefreshBody body) {
         Caller caller = Caller.from(jwt);
         WorkspaceId workspace = caller.requireWorkspace();
         Viewer viewer = caller.viewer();
         ConnectionId connection = ConnectionId.of(id);
         Actor actor = new Actor(caller.subject(), workspace);
+        String failedToken = body == null ? null : body.failedAccessToken();
+        if (failedToken != null && (failedToken.isEmpty() || failedToken.length() > MAX_ACCESS_TOKEN)) {
+            throw RequestValidationException.of(
+                    "failedAccessToken", "must be 1 to " + MAX_ACCESS_TOKEN + " characters");
+        }
         ConnectionRow row = reads.visibleRow(workspace, connection, viewer);
-        RefreshOutcome outcome = refresher.refresh(ConnectionTarget.of(row), true, actor);
+        RefreshOutcome outcome = failedToken == null
+                ? refresher.refresh(ConnectionTarget.of(row), true, actor)
+                : refresher.refreshFailedToken(row, Secret.of(failedToken), actor);
         if (outcome instanceof RefreshOutcome.AuthFailed failed) {
             throw new ApiProblemException(problem(
                     HttpStatus.CONFLICT, "auth-failed", "the provider refused the grant; the person must reconnect"));
@@ -201,7 +218,7 @@ class ConnectionController {
         ConnectionAnswer answer = reads.get(
                         new GetConnection(workspace, connection, viewer), caller.isCredentialsCaller(), actor)
                 .orElseThrow(NotFoundException::new);
-        return ResponseEntity.ok(ConnectionJson.of(answer));
+        return ResponseEntity.ok(ConnectionJson.of(answer, clock.instant()));
     }
 
     @DeleteMapping("/{id}")
@@ -239,7 +256,49 @@ class ConnectionController {
                 caller.viewer());
         List<ConnectionAnswer> answers =
                 reads.list(query, caller.isCredentialsCaller(), new Actor(caller.subject(), workspace));
-        return new ListJson(answers.stream().map(ConnectionJson::of).toList());
+        return new ListJson(answers.stream()
+                .map(answer -> ConnectionJson.of(answer, clock.instant()))
+                .toList());
+    }
+
+    /**
+     * API.md's {@code preferred}: the request user's own active connection, else the workspace's. Credential callers
+     * are held to their {@code app} claim; read callers name the application.
+     */
+    @GetMapping("/preferred")
+    @PreAuthorize(READ)
+    ConnectionJson preferred(
+            @AuthenticationPrincipal Jwt jwt,
+            @RequestParam(required = false) String providerName,
+            @RequestParam(required = false) String applicationId) {
+        Caller caller = Caller.from(jwt);
+        WorkspaceId workspace = caller.requireWorkspace();
+        if (providerName == null || providerName.isBlank()) {
+            throw RequestValidationException.of("providerName", "is required");
+        }
+        ApplicationId application;
+        if (caller.isCredentialsCaller()) {
+            application = caller.requireApplication();
+        } else if (applicationId == null || applicationId.isBlank()) {
+            throw RequestValidationException.of("applicationId", "is required unless the token names its app");
+        } else {
+            application = ApplicationId.of(applicationId);
+        }
+        String notConnected = "No active connection to " + providerName
+                + " for this app: open the app's settings and click Add connection.";
+        if (!ProviderName.PATTERN.matcher(providerName).matches()) {
+            throw new ApiProblemException(problem(HttpStatus.NOT_FOUND, "not-connected", notConnected));
+        }
+        ListConnections query =
+                new ListConnections(workspace, application, ProviderName.of(providerName), null, caller.viewer());
+        return reads.preferred(
+                        query,
+                        caller.userWorkspace().orElse(null),
+                        caller.isCredentialsCaller(),
+                        new Actor(caller.subject(), workspace))
+                .map(answer -> ConnectionJson.of(answer, clock.instant()))
+                .orElseThrow(
+                        () -> new ApiProblemException(problem(HttpStatus.NOT_FOUND, "not-connected", notConnected)));
     }
 
     @GetMapping("/{id}")
@@ -251,7 +310,7 @@ class ConnectionController {
                         new GetConnection(workspace, ConnectionId.of(id), caller.viewer()),
                         caller.isCredentialsCaller(),
                         new Actor(caller.subject(), workspace))
-                .map(ConnectionJson::of)
+                .map(answer -> ConnectionJson.of(answer, clock.instant()))
                 .orElseThrow(NotFoundException::new);
     }
 

@@ -89,10 +89,10 @@ class StorageUpgradeTest {
 
     @Test
     void theUpgradeRanAfterTheQuerySidesHigherVersions() {
-        assertThat(jdbc.queryForList(
-                        "select version from flyway_schema_history where success order by installed_rank",
-                        String.class))
-                .endsWith("103", "60");
+        List<String> applied = jdbc.queryForList(
+                "select version from flyway_schema_history where success order by installed_rank", String.class);
+        assertThat(applied).endsWith("60");
+        assertThat(applied.indexOf("103")).isLessThan(applied.indexOf("60"));
     }
 
     @Test

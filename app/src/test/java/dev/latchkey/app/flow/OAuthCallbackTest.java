@@ -1,11 +1,13 @@
 package dev.latchkey.app.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -46,6 +48,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
+import org.springframework.transaction.CannotCreateTransactionException;
 
 /** The callback flow: the aggregate decides on the state before the code is exchanged, then the outcome is recorded. */
 class OAuthCallbackTest {
@@ -61,8 +64,17 @@ class OAuthCallbackTest {
     final ConnectionSecrets secrets = mock(ConnectionSecrets.class);
     final CommandSender commands = mock(CommandSender.class);
     final ReadYourWrites readYourWrites = mock(ReadYourWrites.class);
-    final OAuthCallback callback =
-            new OAuthCallback(states, connections, clients, exchange, secrets, commands, readYourWrites);
+    final TokenRefresherTest.MovingClock clock = new TokenRefresherTest.MovingClock();
+    final OAuthCallback callback = new OAuthCallback(
+            states,
+            connections,
+            clients,
+            exchange,
+            secrets,
+            commands,
+            readYourWrites,
+            clock,
+            new RefreshBudget(TokenRefresherTest.PROPERTIES, TokenRefresherTest.POOL_WAIT));
     final ProviderClient client = new ProviderClient(
             TARGET.applicationId(),
             new ConnectionProviderDefinition(
@@ -107,6 +119,7 @@ class OAuthCallbackTest {
                 null,
                 now,
                 now,
+                null,
                 null);
         when(connections.handle(new GetConnectionUnscoped(TARGET.connectionId())))
                 .thenReturn(Optional.of(new ConnectionRow(view, null, null, 0)));
@@ -144,6 +157,56 @@ class OAuthCallbackTest {
         order.verify(commands).send(eq(completing()), any());
         order.verify(exchange).exchangeCode(client, Secret.of("code-1"), Secret.of("verifier-1"));
         order.verify(commands).send(eq(new RecordCodeExchange(TARGET.connectionId(), 2, sealed, null)), any());
+    }
+
+    @Test
+    void recordingIsRetriedThroughADatabaseBlipAndTheSameSealedGrantRecorded() {
+        aPendingConnection();
+        when(commands.<CallbackDecision>send(eq(completing()), any()))
+                .thenReturn(new CallbackDecision(2, VERIFIER, null));
+        TokenGrant grant =
+                new TokenGrant(Secret.of("access"), Secret.of("refresh"), Duration.ofHours(1), null, null, null);
+        when(exchange.exchangeCode(any(), any(), any())).thenReturn(grant);
+        TokenSet sealed = new TokenSet(new Sealed("k1", "a"), null, null, List.of("read"), null, null);
+        when(secrets.seal(TARGET.workspaceId(), TARGET.connectionId(), grant, List.of("read")))
+                .thenReturn(sealed);
+        RecordCodeExchange record = new RecordCodeExchange(TARGET.connectionId(), 2, sealed, null);
+        when(commands.send(eq(record), any()))
+                .thenThrow(TokenRefresherTest.poolExhausted())
+                .thenReturn(null);
+
+        CallbackOutcome outcome = callback.complete(
+                TARGET.connectionId(), new OAuthCallback.Callback("code-1", "state-1", null, ISSUER), "binding-1");
+
+        assertThat(outcome.succeeded()).isTrue();
+        verify(commands, times(2)).send(eq(record), any());
+        verify(secrets, times(1)).seal(any(), any(), any(TokenGrant.class), any());
+        verify(exchange, never()).revoke(any(), any(), any());
+    }
+
+    @Test
+    void aGrantThatCannotBeRecordedIsRevokedAtTheProviderNotDropped() {
+        aPendingConnection();
+        when(commands.<CallbackDecision>send(eq(completing()), any()))
+                .thenReturn(new CallbackDecision(2, VERIFIER, null));
+        TokenGrant grant =
+                new TokenGrant(Secret.of("access"), Secret.of("refresh"), Duration.ofHours(1), null, null, null);
+        when(exchange.exchangeCode(any(), any(), any())).thenReturn(grant);
+        when(secrets.seal(any(), any(), any(TokenGrant.class), any()))
+                .thenReturn(new TokenSet(new Sealed("k1", "a"), null, null, List.of("read"), null, null));
+        // PostgreSQL stays away: every attempt fails, and the clock passes the retry budget
+        when(commands.send(any(RecordCodeExchange.class), any())).thenAnswer(invocation -> {
+            clock.advance(Duration.ofSeconds(5));
+            throw TokenRefresherTest.poolExhausted();
+        });
+
+        assertThatThrownBy(() -> callback.complete(
+                        TARGET.connectionId(),
+                        new OAuthCallback.Callback("code-1", "state-1", null, ISSUER),
+                        "binding-1"))
+                .isInstanceOf(CannotCreateTransactionException.class);
+
+        verify(exchange).revoke(client, Secret.of("refresh"), Secret.of("access"));
     }
 
     @Test

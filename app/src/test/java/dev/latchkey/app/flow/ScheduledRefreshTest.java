@@ -19,6 +19,7 @@ import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.ConnectionView;
 import dev.latchkey.query.connection.FindConnectionsDueForRefresh;
+import dev.latchkey.query.connection.RefreshSummary;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,8 +35,8 @@ import org.springframework.scheduling.TaskScheduler;
 class ScheduledRefreshTest {
 
     static final Instant NOW = TokenRefresherTest.NOW;
-    /** Refresh-ahead (60 s) plus the interval (30 s): what expires before the next run. */
-    static final Duration WINDOW = Duration.ofSeconds(90);
+    /** The refresh-ahead: what the aggregate is asked to refresh within, for a row due by it. */
+    static final Duration WINDOW = Duration.ofSeconds(60);
 
     final ConnectionQueries connections = mock(ConnectionQueries.class);
     final TokenRefresher refresher = mock(TokenRefresher.class);
@@ -44,6 +45,10 @@ class ScheduledRefreshTest {
             connections, refresher, Clock.fixed(NOW, ZoneOffset.UTC), TokenRefresherTest.PROPERTIES, scheduler);
 
     static ConnectionRow due(String id) {
+        return due(id, NOW.plusSeconds(30));
+    }
+
+    static ConnectionRow due(String id, Instant expiresAt) {
         ConnectionView view = new ConnectionView(
                 ConnectionId.of(id),
                 TokenRefresherTest.TARGET.workspaceId(),
@@ -59,7 +64,8 @@ class ScheduledRefreshTest {
                 null,
                 NOW,
                 NOW,
-                NOW.plusSeconds(30));
+                expiresAt,
+                new RefreshSummary(NOW.minusSeconds(3600), NOW, null, 0, null, null, null));
         return new ConnectionRow(view, null, null, 2);
     }
 
@@ -67,8 +73,8 @@ class ScheduledRefreshTest {
     void everyDueConnectionIsRefreshedOnceAndAFailingOneStopsNoOther() {
         ConnectionRow first = due("6f1c1c9e-0c52-4f5e-9d0a-6ad0f4f3c2a1");
         ConnectionRow second = due("7a2d2d0f-1d63-4a6f-8e1b-7be1a5a4d3b2");
-        // ahead (60 s) plus the interval (30 s): what expires before the next run
-        when(connections.handle(new FindConnectionsDueForRefresh(NOW.plusSeconds(90), NOW, ScheduledRefresh.BATCH)))
+        // the rows whose scheduled refresh has come
+        when(connections.handle(new FindConnectionsDueForRefresh(NOW, ScheduledRefresh.BATCH)))
                 .thenReturn(new ConnectionList(List.of(first, second)));
         when(refresher.refreshInBackground(eq(ConnectionTarget.of(first)), eq(WINDOW), any(Actor.class)))
                 .thenThrow(new IllegalStateException("provider exploded"));
@@ -77,9 +83,23 @@ class ScheduledRefreshTest {
 
         assertThat(scheduled.refreshDue()).isEqualTo(2);
 
-        // the aggregate is asked to refresh within the very window the rows were found in
         verify(refresher).refreshInBackground(eq(ConnectionTarget.of(first)), eq(WINDOW), any(Actor.class));
         verify(refresher).refreshInBackground(eq(ConnectionTarget.of(second)), eq(WINDOW), any(Actor.class));
+    }
+
+    @Test
+    void aRowTheJitterMadeDueBeforeTheRefreshAheadIsRefreshedWithinItsExpiry() {
+        // due 75 s before it expires: 60 s ahead and 15 s of jitter
+        ConnectionRow early = due("6f1c1c9e-0c52-4f5e-9d0a-6ad0f4f3c2a1", NOW.plusSeconds(75));
+        when(connections.handle(new FindConnectionsDueForRefresh(NOW, ScheduledRefresh.BATCH)))
+                .thenReturn(new ConnectionList(List.of(early)));
+        when(refresher.refreshInBackground(any(), any(), any(Actor.class))).thenReturn(new RefreshOutcome.Refreshed());
+
+        scheduled.refreshDue();
+
+        // the aggregate refreshes what expires by then, and answers "not needed" when it holds newer tokens
+        verify(refresher)
+                .refreshInBackground(eq(ConnectionTarget.of(early)), eq(Duration.ofSeconds(76)), any(Actor.class));
     }
 
     @Test

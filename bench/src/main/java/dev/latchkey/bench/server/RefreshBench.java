@@ -2,7 +2,6 @@ package dev.latchkey.bench.server;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import dev.latchkey.app.config.LatchkeyProperties;
 import dev.latchkey.app.flow.ScheduledRefresh;
 import dev.latchkey.domain.provider.ProviderExchange;
 import dev.latchkey.query.connection.ConnectionQueries;
@@ -33,7 +32,6 @@ class RefreshBench {
     private final ShiftableClock clock;
     private final ExchangeProbe probe;
     private final HikariDataSource dataSource;
-    private final Duration refreshAhead;
     private final PhaseTimes phases;
     private final Meter meter;
 
@@ -43,7 +41,6 @@ class RefreshBench {
             Clock clock,
             ProviderExchange exchange,
             DataSource dataSource,
-            LatchkeyProperties properties,
             PhaseTimes phases,
             Meter meter)
             throws Exception {
@@ -54,13 +51,12 @@ class RefreshBench {
         this.clock = (ShiftableClock) clock;
         this.probe = (ExchangeProbe) exchange;
         this.dataSource = dataSource.unwrap(HikariDataSource.class);
-        this.refreshAhead = properties.refreshAhead();
     }
 
     int due() {
         Instant now = clock.instant();
         return connections
-                .handle(new FindConnectionsDueForRefresh(now.plus(refreshAhead), now, 100_000))
+                .handle(new FindConnectionsDueForRefresh(now, 100_000))
                 .items()
                 .size();
     }

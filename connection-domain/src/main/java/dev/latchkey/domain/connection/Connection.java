@@ -159,23 +159,28 @@ public class Connection {
         if (tokens.refreshToken() == null) {
             return new RefreshDecision.NotRefreshable(status, "the provider issued no refresh token");
         }
+        boolean currentTokenFailed = command.failedTokensAt() != null;
+        if (currentTokenFailed && command.failedTokensAt() != tokensRecordedAt) {
+            return new RefreshDecision.NotNeeded(); // the failed token was replaced already
+        }
         if (refreshLeaseExpiresAt != null && now.isBefore(refreshLeaseExpiresAt)) {
             return new RefreshDecision.InFlight(refreshLeaseExpiresAt);
         }
-        if (command.force() && refreshDecidedTime != null) {
+        if (command.force() && !currentTokenFailed && refreshDecidedTime != null) {
             Instant allowedAt = refreshDecidedTime.plus(FORCED_REFRESH_SPACING);
             if (now.isBefore(allowedAt)) {
                 return new RefreshDecision.Throttled(allowedAt);
             }
         }
-        if (!command.force()) {
+        if (!command.force() && !currentTokenFailed) {
             Instant expiresAt = tokens.accessTokenExpiresAt();
             if (expiresAt == null || expiresAt.isAfter(now.plus(command.refreshAhead()))) {
                 return new RefreshDecision.NotNeeded();
             }
-            if (retryAfter != null && now.isBefore(retryAfter)) {
-                return new RefreshDecision.Deferred(retryAfter);
-            }
+        }
+        // a provider that asked to wait (or is backed off) is not called again for a token that merely failed
+        if ((!command.force() || currentTokenFailed) && retryAfter != null && now.isBefore(retryAfter)) {
+            return new RefreshDecision.Deferred(retryAfter);
         }
         apply(new RefreshStarted(connectionId, now.plus(command.lease())));
         return new RefreshDecision.Proceed(refreshDecidedAt, tokens.refreshToken(), tokens.scopes());

@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param accessTokenExpiresAt null when the provider gave no {@code expires_in}
  * @param scopes the scopes the provider granted (or the requested ones when it did not say)
  * @param tokenResponse the provider's whole token response, sealed, for provider-specific fields
+ * @param refreshTokenExpiresAt when the refresh token lapses, as the provider said ({@code refresh_token_expires_in}
+ *     and the like); null when it did not (events recorded before this field was added have none)
  */
 public record TokenSet(
         Sealed accessToken,
@@ -19,18 +21,37 @@ public record TokenSet(
         Instant accessTokenExpiresAt,
         List<String> scopes,
         String tokenType,
-        Sealed tokenResponse) {
+        Sealed tokenResponse,
+        Instant refreshTokenExpiresAt) {
 
     public TokenSet {
         Objects.requireNonNull(accessToken, "accessToken");
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
     }
 
+    /** Tokens whose refresh token's lifetime the provider did not say. */
+    public TokenSet(
+            Sealed accessToken,
+            Sealed refreshToken,
+            Instant accessTokenExpiresAt,
+            List<String> scopes,
+            String tokenType,
+            Sealed tokenResponse) {
+        this(accessToken, refreshToken, accessTokenExpiresAt, scopes, tokenType, tokenResponse, null);
+    }
+
+    /** A response without a refresh token keeps the previous one, and that one's expiry. */
     TokenSet keepingRefreshTokenOf(TokenSet previous) {
         if (refreshToken != null || previous == null) {
             return this;
         }
         return new TokenSet(
-                accessToken, previous.refreshToken(), accessTokenExpiresAt, scopes, tokenType, tokenResponse);
+                accessToken,
+                previous.refreshToken(),
+                accessTokenExpiresAt,
+                scopes,
+                tokenType,
+                tokenResponse,
+                previous.refreshTokenExpiresAt());
     }
 }

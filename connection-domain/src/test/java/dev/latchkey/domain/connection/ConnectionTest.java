@@ -530,6 +530,58 @@ class ConnectionTest {
         }
     }
 
+    /**
+     * A logic function's access token failed at the provider ({@code failedAccessToken}): the refresh names the tokens
+     * it failed with, by the sequence number of the event that recorded them (the ConnectionEstablished at 2 here).
+     */
+    @Nested
+    class RefreshingAFailedToken {
+
+        @Test
+        void tokensReplacedSinceNeedNoRefresh() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
+                    .andGivenCurrentTime(t0.plusSeconds(60))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.NotNeeded());
+        }
+
+        @Test
+        void theCurrentTokensAreRefreshedThoughFreshAndNotThrottled() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .expectEvents(new RefreshStarted(ID, t0.plus(LEASE)));
+            // two seconds after a forced refresh, which throttles other forced ones for ten
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
+                    .andGivenCurrentTime(t0.plusSeconds(2))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 4L))
+                    .expectEvents(new RefreshStarted(ID, t0.plusSeconds(2).plus(LEASE)));
+        }
+
+        @Test
+        void aRefreshInFlightIsSharedAndABackedOffProviderIsNotCalled() {
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
+                    .andGivenCurrentTime(t0.plusSeconds(1))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .expectResultMessagePayload(new RefreshDecision.InFlight(t0.plus(LEASE)));
+            given(active(Visibility.USER, t0.plusSeconds(3600)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "timeout", t0.plusSeconds(30)))
+                    .andGivenCurrentTime(t0.plusSeconds(1))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.Deferred(t0.plusSeconds(30)));
+        }
+    }
+
     /** Recording retries through database blips; a retry of an outcome that was in fact stored must not be refused. */
     @Nested
     class RecordingTwice {

@@ -90,24 +90,21 @@ public class ConnectionQueries {
         FindConnectionsDueForRefresh.Cursor after = query.after();
         return new ConnectionList(jdbc
                 .query(
+                        // next_refresh_at is past the lease and the backoff already: the partial index holds
+                        // only rows time refreshes, so a run reads the rows due and no others
                         SELECT + """
-                                 WHERE status = 'active' AND refresh_token_ciphertext IS NOT NULL
-                                   AND access_token_expires_at < ?
-                                   AND (refresh_lease_expires_at IS NULL OR refresh_lease_expires_at <= ?)
-                                   AND (refresh_retry_after IS NULL OR refresh_retry_after <= ?)
+                                 WHERE next_refresh_at IS NOT NULL AND next_refresh_at <= ?
                                 """
-                                + (after == null ? "" : "   AND (access_token_expires_at, connection_id) > (?, ?)\n")
+                                + (after == null ? "" : "   AND (next_refresh_at, connection_id) > (?, ?)\n")
                                 + """
-                                 ORDER BY access_token_expires_at, connection_id
+                                 ORDER BY next_refresh_at, connection_id
                                  LIMIT ?
                                 """,
                         ps -> {
                             int i = 0;
-                            SqlInstants.set(ps, ++i, query.expiringBefore());
-                            SqlInstants.set(ps, ++i, query.now());
                             SqlInstants.set(ps, ++i, query.now());
                             if (after != null) {
-                                SqlInstants.set(ps, ++i, after.accessTokenExpiresAt());
+                                SqlInstants.set(ps, ++i, after.nextRefreshAt());
                                 ps.setString(++i, after.connectionId());
                             }
                             ps.setInt(++i, query.limit());

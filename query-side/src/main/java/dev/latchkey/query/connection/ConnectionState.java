@@ -9,8 +9,10 @@ import dev.latchkey.domain.connection.UserWorkspaceId;
 import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.domain.connection.WorkspaceId;
 import dev.latchkey.domain.secret.Sealed;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /** One row of {@code connection_view} while a batch folds events into it. Mutable, and never leaves the package. */
 final class ConnectionState {
@@ -39,10 +41,24 @@ final class ConnectionState {
 
     Instant refreshLeaseExpiresAt;
     Instant retryAfter;
+    /** Sequence number of the event that recorded the tokens held, or null. */
+    Long tokensRecordedAt;
+
+    Instant lastRefreshedAt;
+    Instant refreshTokenExpiresAt;
+    int consecutiveFailures;
+    Instant lastFailureAt;
+    String lastFailureReason;
+    /** As stored: written from {@link #refreshDueAt}, read back for answers. */
+    Instant nextRefreshAt;
+
     long lastSequence;
     long lastPosition;
 
-    void holdTokens(TokenSet tokens, Instant at) {
+    /** The most of a token's lifetime the jitter takes off its refresh time (API.md: at most 10 %). */
+    static final int JITTER_PERCENT = 10;
+
+    void holdTokens(TokenSet tokens, Instant at, long sequence) {
         status = ConnectionStatus.ACTIVE;
         accessToken = tokens.accessToken();
         refreshToken = tokens.refreshToken();
@@ -50,10 +66,54 @@ final class ConnectionState {
         scopes = tokens.scopes();
         tokenType = tokens.tokenType();
         tokenResponse = tokens.tokenResponse();
+        refreshTokenExpiresAt = tokens.refreshTokenExpiresAt();
+        tokensRecordedAt = sequence;
+        lastRefreshedAt = at;
         authFailedAt = null;
         authFailedReason = null;
         retryAfter = null;
+        consecutiveFailures = 0;
         updatedAt = at;
+    }
+
+    void failedToRefresh(Instant at, String reason, Instant deferredUntil) {
+        retryAfter = deferredUntil;
+        consecutiveFailures++;
+        lastFailureAt = at;
+        lastFailureReason = reason;
+    }
+
+    /**
+     * When the scheduler should look at this connection next: {@code refreshAhead} before its access token expires,
+     * less a jitter of at most {@value #JITTER_PERCENT} % of the token's lifetime (fixed per connection and token, so
+     * connections connected together spread out and a rewrite of the row does not move it); a token that lives
+     * less than {@code refreshAhead} halfway through its life. Never before the lease or the backoff ends. Null when
+     * time never refreshes it: not active, no refresh token, or no expiry.
+     */
+    Instant refreshDueAt(Duration refreshAhead) {
+        if (status != ConnectionStatus.ACTIVE
+                || accessToken == null
+                || refreshToken == null
+                || accessTokenExpiresAt == null) {
+            return null;
+        }
+        Instant obtained = lastRefreshedAt == null ? accessTokenExpiresAt : lastRefreshedAt;
+        Duration lifetime = Duration.between(obtained, accessTokenExpiresAt);
+        Instant next;
+        if (lifetime.compareTo(refreshAhead) <= 0) {
+            next = obtained.plus(lifetime.dividedBy(2));
+        } else {
+            long spread = Math.max(1, lifetime.toMillis() * JITTER_PERCENT / 100);
+            long jitter = Math.floorMod(Objects.hash(connectionId.value(), tokensRecordedAt), spread);
+            next = accessTokenExpiresAt.minus(refreshAhead).minusMillis(jitter);
+        }
+        if (retryAfter != null && retryAfter.isAfter(next)) {
+            next = retryAfter;
+        }
+        if (refreshLeaseExpiresAt != null && refreshLeaseExpiresAt.isAfter(next)) {
+            next = refreshLeaseExpiresAt;
+        }
+        return next;
     }
 
     void dropTokens() {
@@ -87,9 +147,18 @@ final class ConnectionState {
                 authFailedReason,
                 createdAt,
                 updatedAt,
-                accessTokenExpiresAt);
+                accessTokenExpiresAt,
+                new RefreshSummary(
+                        lastRefreshedAt,
+                        nextRefreshAt,
+                        refreshTokenExpiresAt,
+                        consecutiveFailures,
+                        lastFailureAt,
+                        lastFailureReason,
+                        retryAfter));
         ConnectionTokens tokens =
                 accessToken == null ? null : new ConnectionTokens(accessToken, refreshToken, tokenType, tokenResponse);
-        return new ConnectionRow(view, tokens, new RefreshState(refreshLeaseExpiresAt, retryAfter), lastSequence);
+        return new ConnectionRow(
+                view, tokens, new RefreshState(refreshLeaseExpiresAt, retryAfter, tokensRecordedAt), lastSequence);
     }
 }

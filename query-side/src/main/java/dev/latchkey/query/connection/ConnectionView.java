@@ -17,6 +17,7 @@ import java.util.List;
  * @param handle null until the provider told who the account is
  * @param authFailedAt set when the grant was refused for good; cleared by new tokens
  * @param accessTokenExpiresAt null while pending, or when the provider gave no {@code expires_in}
+ * @param refresh what its refreshes look like from outside
  */
 public record ConnectionView(
         ConnectionId id,
@@ -33,9 +34,11 @@ public record ConnectionView(
         String authFailedReason,
         Instant createdAt,
         Instant updatedAt,
-        Instant accessTokenExpiresAt) {
+        Instant accessTokenExpiresAt,
+        RefreshSummary refresh) {
 
     public ConnectionView {
         scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        refresh = refresh == null ? RefreshSummary.NONE : refresh;
     }
 }

@@ -19,6 +19,7 @@ import dev.latchkey.query.projection.Applied;
 import dev.latchkey.query.projection.BatchPerUnitOfWork;
 import dev.latchkey.query.projection.ProjectionPositions;
 import dev.latchkey.query.projection.RefusedSequences;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import org.axonframework.config.ProcessingGroup;
@@ -46,9 +47,17 @@ public class ConnectionViewProjection {
     private final ProjectionPositions positions;
     private final RefusedSequences refused = new RefusedSequences();
 
+    /** The refresh-ahead the scheduler is run with when nobody says: Latchkey's default. */
+    public static final Duration DEFAULT_REFRESH_AHEAD = Duration.ofSeconds(60);
+
     public ConnectionViewProjection(JdbcTemplate jdbc, ProjectionPositions positions) {
+        this(jdbc, positions, DEFAULT_REFRESH_AHEAD);
+    }
+
+    /** @param refreshAhead how long before expiry the scheduler refreshes (the row's {@code next_refresh_at}) */
+    public ConnectionViewProjection(JdbcTemplate jdbc, ProjectionPositions positions, Duration refreshAhead) {
         this.jdbc = jdbc;
-        this.table = new ConnectionViewTable(jdbc);
+        this.table = new ConnectionViewTable(jdbc, refreshAhead);
         this.positions = positions;
     }
 
@@ -91,7 +100,7 @@ public class ConnectionViewProjection {
     public void on(ConnectionEstablished event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
         update(event.connectionId(), message, row -> {
-            row.holdTokens(event.tokens(), applied.at());
+            row.holdTokens(event.tokens(), applied.at(), applied.sequence());
             row.handle = event.handle();
             row.refreshDecidedAt = null;
             row.refreshLeaseExpiresAt = null;
@@ -111,7 +120,7 @@ public class ConnectionViewProjection {
     public void on(TokensRefreshed event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
         update(event.connectionId(), message, row -> {
-            row.holdTokens(event.tokens(), applied.at());
+            row.holdTokens(event.tokens(), applied.at(), applied.sequence());
             row.releaseLeaseOf(event.decidedAt());
         });
     }
@@ -120,7 +129,7 @@ public class ConnectionViewProjection {
     public void on(RefreshFailed event, DomainEventMessage<?> message) {
         Applied applied = Applied.of(message);
         update(event.connectionId(), message, row -> {
-            row.retryAfter = event.retryAfter();
+            row.failedToRefresh(applied.at(), event.reason(), event.retryAfter());
             row.releaseLeaseOf(event.decidedAt());
         });
     }

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
@@ -32,7 +33,8 @@ final class ConnectionViewTable {
             access_token_key_id, access_token_ciphertext, access_token_expires_at, access_token_expires_at_nanos,
             refresh_token_key_id, refresh_token_ciphertext, token_type, token_response_key_id,
             token_response_ciphertext, refresh_decided_at, refresh_lease_expires_at, refresh_retry_after,
-            last_sequence, last_position""";
+            tokens_recorded_at, last_refreshed_at, refresh_token_expires_at, consecutive_failures, last_failure_at,
+            last_failure_reason, next_refresh_at, last_sequence, last_position""";
 
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
 
@@ -64,9 +66,12 @@ final class ConnectionViewTable {
     static final RowMapper<ConnectionState> ROW = ConnectionViewTable::read;
 
     private final JdbcTemplate jdbc;
+    private final Duration refreshAhead;
 
-    ConnectionViewTable(JdbcTemplate jdbc) {
+    /** @param refreshAhead how long before expiry the scheduler refreshes a token (for {@code next_refresh_at}) */
+    ConnectionViewTable(JdbcTemplate jdbc, Duration refreshAhead) {
         this.jdbc = jdbc;
+        this.refreshAhead = refreshAhead;
     }
 
     /**
@@ -110,6 +115,7 @@ final class ConnectionViewTable {
             jdbc.update(sql, ps -> {
                 int next = 1;
                 for (ConnectionState row : chunk) {
+                    row.nextRefreshAt = row.refreshDueAt(refreshAhead);
                     next = bind(ps, next, row);
                 }
             });
@@ -181,6 +187,17 @@ final class ConnectionViewTable {
         }
         SqlInstants.set(ps, i++, row.refreshLeaseExpiresAt);
         SqlInstants.set(ps, i++, row.retryAfter);
+        if (row.tokensRecordedAt == null) {
+            ps.setNull(i++, Types.BIGINT);
+        } else {
+            ps.setLong(i++, row.tokensRecordedAt);
+        }
+        SqlInstants.set(ps, i++, row.lastRefreshedAt);
+        SqlInstants.set(ps, i++, row.refreshTokenExpiresAt);
+        ps.setInt(i++, row.consecutiveFailures);
+        SqlInstants.set(ps, i++, row.lastFailureAt);
+        ps.setString(i++, row.lastFailureReason);
+        SqlInstants.set(ps, i++, row.nextRefreshAt);
         ps.setLong(i++, row.lastSequence);
         ps.setLong(i++, row.lastPosition);
         return i;
@@ -213,6 +230,14 @@ final class ConnectionViewTable {
         row.refreshDecidedAt = rs.wasNull() ? null : decidedAt;
         row.refreshLeaseExpiresAt = SqlInstants.get(rs, "refresh_lease_expires_at");
         row.retryAfter = SqlInstants.get(rs, "refresh_retry_after");
+        long tokensRecordedAt = rs.getLong("tokens_recorded_at");
+        row.tokensRecordedAt = rs.wasNull() ? null : tokensRecordedAt;
+        row.lastRefreshedAt = SqlInstants.get(rs, "last_refreshed_at");
+        row.refreshTokenExpiresAt = SqlInstants.get(rs, "refresh_token_expires_at");
+        row.consecutiveFailures = rs.getInt("consecutive_failures");
+        row.lastFailureAt = SqlInstants.get(rs, "last_failure_at");
+        row.lastFailureReason = rs.getString("last_failure_reason");
+        row.nextRefreshAt = SqlInstants.get(rs, "next_refresh_at");
         row.lastSequence = rs.getLong("last_sequence");
         row.lastPosition = rs.getLong("last_position");
         return row;

@@ -8,8 +8,10 @@ import java.time.Instant;
  *
  * @param leaseExpiresAt until when a refresh in flight holds the lease, or null
  * @param retryAfter the provider's {@code Retry-After} from the last failed refresh, or null
+ * @param tokensRecordedAt the sequence number of the event that recorded the tokens the row holds, or null (none yet,
+ *     or a row written before the view kept it)
  */
-public record RefreshState(Instant leaseExpiresAt, Instant retryAfter) {
+public record RefreshState(Instant leaseExpiresAt, Instant retryAfter, Long tokensRecordedAt) {
 
     public boolean inFlightAt(Instant now) {
         return leaseExpiresAt != null && now.isBefore(leaseExpiresAt);

@@ -19,9 +19,13 @@ import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ProviderName;
 import dev.latchkey.domain.connection.ConnectionEstablished;
 import dev.latchkey.domain.connection.ConnectionId;
+import dev.latchkey.domain.connection.FailureKind;
+import dev.latchkey.domain.connection.RefreshFailed;
 import dev.latchkey.domain.connection.RefreshStarted;
+import dev.latchkey.domain.connection.TokenSet;
 import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.domain.connection.WorkspaceId;
+import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.query.BatchDelivery;
 import dev.latchkey.query.EventLog;
 import dev.latchkey.query.TestDatabase;
@@ -193,32 +197,74 @@ class ConnectionQueriesTest {
     }
 
     @Test
-    void dueForRefreshAreActiveConnectionsWithARefreshTokenExpiringSoonAndNoRefreshInFlight() {
+    void dueForRefreshAreActiveConnectionsWithARefreshTokenWhoseScheduledRefreshHasComeAndNoRefreshInFlight() {
         Instant now = log.now();
+        // due 60 s before expiry, less a jitter of at most a tenth of the lifetime
         processor.deliver(
-                log.next(new ConnectionEstablished(alicePrivate, tokens("a", now.plusSeconds(30)), null)),
-                log.next(new ConnectionEstablished(aliceShared, tokens("b", now.plusSeconds(3600)), null)),
-                log.next(new ConnectionEstablished(bobPrivate, tokens("c", now.plusSeconds(10)), null)),
-                log.next(new RefreshStarted(bobPrivate, now.plusSeconds(30))),
-                log.next(new ConnectionEstablished(otherAppShared, tokens("d", now.plusSeconds(20)), null)));
+                log.next(new ConnectionEstablished(alicePrivate, tokens("a", now.plusSeconds(3600)), null)),
+                log.next(new ConnectionEstablished(aliceShared, tokens("b", now.plusSeconds(7200)), null)),
+                log.next(new ConnectionEstablished(bobPrivate, tokens("c", now.plusSeconds(3600)), null)),
+                log.next(new RefreshStarted(bobPrivate, now.plusSeconds(4000))),
+                log.next(new ConnectionEstablished(otherAppShared, tokens("d", now.plusSeconds(1800)), null)));
 
-        ConnectionList due = queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(60), now, 10));
+        ConnectionList due = queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(3550), 10));
 
         assertThat(ids(due)).containsExactly(otherAppShared, alicePrivate);
+        assertThat(queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(1500), 10))
+                        .items())
+                .isEmpty();
+        assertThat(ids(queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(4000), 10))))
+                .containsExactly(otherAppShared, alicePrivate, bobPrivate);
+    }
+
+    @Test
+    void aTokenWithoutExpiryOrWithoutRefreshTokenIsNeverDueAndABackedOffOneWaitsForItsRetry() {
+        Instant now = log.now();
+        processor.deliver(
+                log.next(new ConnectionEstablished(
+                        alicePrivate,
+                        new TokenSet(new Sealed("k", "a"), new Sealed("k", "r"), null, List.of(), "Bearer", null),
+                        null)),
+                log.next(new ConnectionEstablished(
+                        aliceShared,
+                        new TokenSet(new Sealed("k", "b"), null, now.plusSeconds(600), List.of(), "Bearer", null),
+                        null)),
+                log.next(new ConnectionEstablished(bobPrivate, tokens("c", now.plusSeconds(600)), null)),
+                log.next(new RefreshStarted(bobPrivate, now.plusSeconds(30))),
+                log.next(new RefreshFailed(
+                        bobPrivate, 3, FailureKind.TRANSIENT, "http-503", now.plus(Duration.ofHours(2)))));
+
+        assertThat(queries.handle(new FindConnectionsDueForRefresh(now.plus(Duration.ofHours(1)), 10))
+                        .items())
+                .isEmpty();
+        assertThat(ids(queries.handle(new FindConnectionsDueForRefresh(now.plus(Duration.ofHours(3)), 10))))
+                .containsExactly(bobPrivate);
+        ConnectionView backedOff = queries.handle(new GetConnectionUnscoped(bobPrivate))
+                .orElseThrow()
+                .connection();
+        assertThat(backedOff.refresh().nextRefreshAt())
+                .isEqualTo(now.plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(backedOff.refresh().consecutiveFailures()).isEqualTo(1);
+        assertThat(backedOff.refresh().lastFailureReason()).isEqualTo("http-503");
+        assertThat(queries.handle(new GetConnectionUnscoped(alicePrivate))
+                        .orElseThrow()
+                        .connection()
+                        .refresh()
+                        .nextRefreshAt())
+                .isNull();
     }
 
     @Test
     void dueForRefreshPagesForwardFromACursorSoARunNeverSeesARowTwice() {
         Instant now = log.now();
         processor.deliver(
-                log.next(new ConnectionEstablished(alicePrivate, tokens("a", now.plusSeconds(30)), null)),
-                log.next(new ConnectionEstablished(bobPrivate, tokens("c", now.plusSeconds(10)), null)),
-                log.next(new ConnectionEstablished(otherAppShared, tokens("d", now.plusSeconds(20)), null)));
+                log.next(new ConnectionEstablished(alicePrivate, tokens("a", now.plusSeconds(3600)), null)),
+                log.next(new ConnectionEstablished(bobPrivate, tokens("c", now.plusSeconds(1000)), null)),
+                log.next(new ConnectionEstablished(otherAppShared, tokens("d", now.plusSeconds(2000)), null)));
 
-        ConnectionList first = queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(60), now, 2));
+        ConnectionList first = queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(3550), 2));
         ConnectionList second = queries.handle(new FindConnectionsDueForRefresh(
-                now.plusSeconds(60),
-                now,
+                now.plusSeconds(3550),
                 2,
                 FindConnectionsDueForRefresh.Cursor.of(first.items().get(1))));
 

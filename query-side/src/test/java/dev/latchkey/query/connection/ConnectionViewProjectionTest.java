@@ -26,6 +26,7 @@ import dev.latchkey.domain.connection.RefreshFailed;
 import dev.latchkey.domain.connection.RefreshStarted;
 import dev.latchkey.domain.connection.RevocationOutcome;
 import dev.latchkey.domain.connection.RevocationStarted;
+import dev.latchkey.domain.connection.TokenSet;
 import dev.latchkey.domain.connection.TokensRefreshed;
 import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.domain.connection.VisibilityChanged;
@@ -421,6 +422,74 @@ class ConnectionViewProjectionTest {
         Optional<ConnectionRow> row = queries.handle(new GetConnectionUnscoped(connectionId));
         assertThat(row).as("connection %s in the view", connectionId).isPresent();
         return row.get();
+    }
+
+    @Test
+    void aRowSaysWhenItsTokensWereObtainedWhenTheyAreRefreshedNextAndHowItsRefreshesFare() {
+        Instant expiresAt = log.now().plus(Duration.ofHours(1));
+        Instant refreshLapses = log.now().plus(Duration.ofDays(100));
+        TokenSet withLapse = new TokenSet(
+                sealed("access-1"), sealed("refresh-1"), expiresAt, List.of("read"), "Bearer", null, refreshLapses);
+        TrackedEventMessage<?> start = log.next(started(id, ALICE, Visibility.USER));
+        TrackedEventMessage<?> established = log.next(new ConnectionEstablished(id, withLapse, null));
+        processor.deliver(start, established);
+
+        RefreshSummary fresh = row().connection().refresh();
+        assertThat(fresh.lastRefreshedAt()).isEqualTo(micros(established.getTimestamp()));
+        assertThat(fresh.refreshTokenExpiresAt()).isEqualTo(micros(refreshLapses));
+        // 60 s ahead, less a jitter of at most a tenth of the hour the token lives
+        assertThat(fresh.nextRefreshAt()).isBetween(expiresAt.minusSeconds(60 + 360), expiresAt.minusSeconds(60));
+        assertThat(row().refresh().tokensRecordedAt()).isEqualTo(1L);
+
+        // the provider asked to wait past the token's scheduled refresh: the schedule waits for it
+        Instant retryAt = log.now().plus(Duration.ofMinutes(70));
+        processor.deliver(
+                log.next(new RefreshStarted(id, log.now().plusSeconds(75))),
+                log.next(new RefreshFailed(id, 2, FailureKind.TRANSIENT, "timeout", log.now())),
+                log.next(new RefreshStarted(id, log.now().plusSeconds(75))),
+                log.next(new RefreshFailed(id, 4, FailureKind.TRANSIENT, "http-503", retryAt)));
+        RefreshSummary failing = row().connection().refresh();
+        assertThat(failing.consecutiveFailures()).isEqualTo(2);
+        assertThat(failing.lastFailureReason()).isEqualTo("http-503");
+        assertThat(failing.retryAt()).isEqualTo(micros(retryAt));
+        assertThat(failing.lastFailureAt()).isNotNull();
+        assertThat(failing.nextRefreshAt()).isEqualTo(micros(retryAt));
+
+        Instant later = log.now().plus(Duration.ofHours(2));
+        processor.deliver(
+                log.next(new RefreshStarted(id, log.now().plusSeconds(75))),
+                log.next(new TokensRefreshed(id, 6, tokens("2", later))));
+        RefreshSummary recovered = row().connection().refresh();
+        assertThat(recovered.consecutiveFailures()).isZero();
+        assertThat(recovered.retryAt()).isNull();
+        assertThat(recovered.nextRefreshAt()).isBetween(later.minusSeconds(60 + 720), later.minusSeconds(60));
+        // a refresh that says nothing of the refresh token's lifetime: it is not known any more
+        assertThat(recovered.refreshTokenExpiresAt()).isNull();
+        assertThat(row().refresh().tokensRecordedAt()).isEqualTo(7L);
+    }
+
+    @Test
+    void connectionsConnectedTogetherAreScheduledApart() {
+        Instant expiresAt = log.now().plus(Duration.ofHours(1));
+        List<TrackedEventMessage<?>> events = new ArrayList<>();
+        List<ConnectionId> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ConnectionId each = ConnectionId.random();
+            ids.add(each);
+            events.add(log.next(started(each, ALICE, Visibility.WORKSPACE)));
+            events.add(log.next(new ConnectionEstablished(each, tokens("1", expiresAt), null)));
+        }
+        processor.deliver(events.toArray(TrackedEventMessage<?>[]::new));
+
+        List<Instant> scheduled = ids.stream()
+                .map(each -> queries.handle(new GetConnectionUnscoped(each))
+                        .orElseThrow()
+                        .connection()
+                        .refresh()
+                        .nextRefreshAt())
+                .toList();
+        assertThat(scheduled).allSatisfy(at -> assertThat(at).isBefore(expiresAt.minusSeconds(59)));
+        assertThat(scheduled.stream().distinct().count()).isGreaterThan(40);
     }
 
     static ConnectionRevoked revoked(ConnectionId id) {
