@@ -6,6 +6,7 @@ ALTER TABLE connection_view
     ADD COLUMN tokens_recorded_at       bigint,
     ADD COLUMN last_refreshed_at        timestamptz,
     ADD COLUMN refresh_token_expires_at timestamptz,
+    ADD COLUMN refresh_by               timestamptz,
     ADD COLUMN consecutive_failures     integer NOT NULL DEFAULT 0,
     ADD COLUMN last_failure_at          timestamptz,
     ADD COLUMN last_failure_reason      text,

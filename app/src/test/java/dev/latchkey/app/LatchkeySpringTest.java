@@ -14,7 +14,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
 @AutoConfigureObservability(tracing = false) // tests turn metrics export off by default; /actuator/prometheus is tested
-@Import(EventProbe.class)
+@Import({EventProbe.class, MovableClock.InPlace.class})
 public abstract class LatchkeySpringTest {
 
     /** The application's database on the JVM's {@link TestPostgres}, shared by every Spring test. */

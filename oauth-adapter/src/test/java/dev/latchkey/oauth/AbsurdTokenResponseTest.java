@@ -76,6 +76,38 @@ class AbsurdTokenResponseTest {
         return "\"" + value + "\"";
     }
 
+    // the refresh token's lifetime
+
+    @Test
+    void theRefreshTokensLifetimeIsReadFromEachNameProvidersUseAndTheShortestKept() {
+        assertThat(rotatedGrantWith("\"refresh_token_expires_in\":15897600").refreshTokenExpiresIn())
+                .isEqualTo(Duration.ofSeconds(15897600));
+        // QuickBooks: 100 days sliding, five years at most, as strings
+        assertThat(rotatedGrantWith("\"x_refresh_token_expires_in\":\"8726400\","
+                                + "\"x_refresh_token_lifetime_expires_in\":\"157680000\"")
+                        .refreshTokenExpiresIn())
+                .isEqualTo(Duration.ofDays(101));
+        assertThat(rotatedGrantWith("\"x_refresh_token_expires_in\":157680000,"
+                                + "\"x_refresh_token_lifetime_expires_in\":8726400")
+                        .refreshTokenExpiresIn())
+                .isEqualTo(Duration.ofDays(101));
+    }
+
+    @Test
+    void aRefreshTokenLifetimeThatIsNoNumberIsUnknownAndAnAbsurdOneIsBounded() {
+        assertThat(rotatedGrantWith("\"refresh_token_expires_in\":\"soon\"").refreshTokenExpiresIn())
+                .isNull();
+        assertThat(rotatedGrantWith("\"refresh_token_expires_in\":-5").refreshTokenExpiresIn())
+                .isNull();
+        assertThat(rotatedGrantWith("\"expires_in\":3600").refreshTokenExpiresIn())
+                .isNull();
+        assertThat(rotatedGrantWith("\"refresh_token_expires_in\":1e999").refreshTokenExpiresIn())
+                .isEqualTo(TokenLifetime.LONGEST_REFRESH);
+        assertThat(rotatedGrantWith("\"refresh_token_expires_in\":\"99999999999999999999\"")
+                        .refreshTokenExpiresIn())
+                .isEqualTo(TokenLifetime.LONGEST_REFRESH);
+    }
+
     // expires_in
 
     @Test

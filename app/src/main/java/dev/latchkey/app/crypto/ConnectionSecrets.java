@@ -1,5 +1,6 @@
 package dev.latchkey.app.crypto;
 
+import dev.latchkey.domain.application.TokenLifetimes;
 import dev.latchkey.domain.connection.ConnectionId;
 import dev.latchkey.domain.connection.TokenSet;
 import dev.latchkey.domain.connection.WorkspaceId;
@@ -60,7 +61,25 @@ public class ConnectionSecrets {
      * the same way, up to {@link #MAX_REFRESH_TOKEN_EXPIRES_IN}.
      */
     public TokenSet seal(WorkspaceId workspace, ConnectionId connection, TokenGrant grant, List<String> requested) {
-        Instant expiresAt = grant.expiresIn() == null ? null : expiresAt(grant.expiresIn(), MAX_EXPIRES_IN);
+        return seal(workspace, connection, grant, requested, TokenLifetimes.AS_EACH_RESPONSE_SAYS);
+    }
+
+    /**
+     * As {@link #seal(WorkspaceId, ConnectionId, TokenGrant, List)}, with what the provider's manifest says of its
+     * tokens: its {@code defaultExpiresIn} when the response gives none, no expiry when its tokens never expire, and a
+     * {@code refreshBy} its {@code keepAlive} from now.
+     */
+    public TokenSet seal(
+            WorkspaceId workspace,
+            ConnectionId connection,
+            TokenGrant grant,
+            List<String> requested,
+            TokenLifetimes lifetimes) {
+        Duration lifetime = lifetimes.accessTokenLifetime(grant.expiresIn());
+        Instant expiresAt = lifetime == null ? null : expiresAt(lifetime, MAX_EXPIRES_IN);
+        Instant refreshBy = lifetimes.keepAlive() == null || grant.refreshToken() == null
+                ? null
+                : expiresAt(lifetimes.keepAlive(), MAX_REFRESH_TOKEN_EXPIRES_IN);
         Instant refreshTokenExpiresAt = grant.refreshTokenExpiresIn() == null || grant.refreshToken() == null
                 ? null
                 : expiresAt(grant.refreshTokenExpiresIn(), MAX_REFRESH_TOKEN_EXPIRES_IN);
@@ -73,7 +92,8 @@ public class ConnectionSecrets {
                 grant.grantedScopes() == null ? requested : grant.grantedScopes(),
                 grant.tokenType(),
                 once.seal(workspace, connection, SecretField.TOKEN_RESPONSE, grant.rawResponse()),
-                refreshTokenExpiresAt);
+                refreshTokenExpiresAt,
+                refreshBy);
     }
 
     private Instant expiresAt(Duration expiresIn, Duration max) {

@@ -159,7 +159,7 @@ public class OAuthCallback {
             RecordingRetry.run(clock, recordRetry, () -> {
                 if (sealed[0] == null) {
                     sealed[0] = secrets.seal(
-                            workspace, id, grant, client.provider().oauth().scopes());
+                            workspace, id, grant, client.provider().oauth().scopes(), client.tokenLifetimes());
                 }
                 return commands.send(new RecordCodeExchange(id, decision.decidedAt(), sealed[0], handle), actor);
             });

@@ -104,15 +104,17 @@ public class ScheduledRefresh implements DisposableBean {
     }
 
     private void refresh(ConnectionRow row, Instant now) {
-        // the jitter may schedule a refresh before the refresh-ahead window: the aggregate is asked to refresh what
-        // expires by the expiry this row shows, and finds newer tokens not needing it
-        Instant expiresAt = row.connection().accessTokenExpiresAt();
-        Duration untilExpiry = expiresAt == null ? Duration.ZERO : Duration.between(now, expiresAt);
-        Duration ahead = untilExpiry.compareTo(refreshAhead) > 0 ? untilExpiry.plusSeconds(1) : refreshAhead;
+        // the jitter may schedule a refresh before the refresh-ahead window: the aggregate is asked to refresh what is
+        // due by the time this row shows (expiry or keep-alive), and finds newer tokens not needing it
+        Instant dueAt =
+                earliest(row.connection().accessTokenExpiresAt(), row.refresh().refreshBy());
+        Duration untilDue = dueAt == null ? Duration.ZERO : Duration.between(now, dueAt);
+        Duration ahead = untilDue.compareTo(refreshAhead) > 0 ? untilDue.plusSeconds(1) : refreshAhead;
         try {
             // nobody reads the answer: the scheduler does not wait for the views to show it
             refresher.refreshInBackground(
                     ConnectionTarget.of(row),
+                    row.refresh().tokensRecordedAt(),
                     ahead,
                     Actor.system("scheduled-refresh", row.connection().workspaceId()));
         } catch (RuntimeException e) {
@@ -121,6 +123,13 @@ public class ScheduledRefresh implements DisposableBean {
                     row.connection().id(),
                     e.getClass().getSimpleName());
         }
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return a.isBefore(b) ? a : b;
     }
 
     @Override

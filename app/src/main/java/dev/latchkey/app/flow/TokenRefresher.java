@@ -24,6 +24,7 @@ import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
 import dev.latchkey.query.connection.ConnectionRow;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -63,6 +65,7 @@ public class TokenRefresher {
     private final Duration refreshAhead;
     private final Duration lease;
     private final Map<RefreshKey, CompletableFuture<RefreshOutcome>> inFlight = new ConcurrentHashMap<>();
+    private final MeterRegistry meters;
 
     public TokenRefresher(
             CommandSender commands,
@@ -72,7 +75,8 @@ public class TokenRefresher {
             ReadYourWrites readYourWrites,
             Clock clock,
             LatchkeyProperties properties,
-            RefreshBudget budget) {
+            RefreshBudget budget,
+            MeterRegistry meters) {
         this.commands = commands;
         this.exchange = exchange;
         this.clients = clients;
@@ -82,10 +86,15 @@ public class TokenRefresher {
         this.budget = budget;
         this.refreshAhead = properties.refreshAhead();
         this.lease = properties.refreshLease();
+        this.meters = meters;
     }
 
-    /** @param failedTokensAt for a refresh because the tokens recorded at that sequence failed, else null */
-    private record RefreshKey(String connectionId, boolean force, Duration refreshAhead, Long failedTokensAt) {}
+    /**
+     * @param tokensAt the tokens meant (the sequence that recorded them), or null
+     * @param tokensFailed whether their access token failed at the provider
+     */
+    private record RefreshKey(
+            String connectionId, boolean force, Duration refreshAhead, Long tokensAt, boolean tokensFailed) {}
 
     /**
      * Refreshes when the access token expires within the refresh-ahead window, or always when {@code force}, and
@@ -94,7 +103,10 @@ public class TokenRefresher {
     public RefreshOutcome refresh(ConnectionTarget target, boolean force, Actor actor) {
         return awaited(
                 target,
-                attempt(new RefreshKey(target.connectionId().value(), force, refreshAhead, null), target, actor));
+                attempt(
+                        new RefreshKey(target.connectionId().value(), force, refreshAhead, null, false),
+                        target,
+                        actor));
     }
 
     /**
@@ -121,7 +133,7 @@ public class TokenRefresher {
         return awaited(
                 target,
                 attempt(
-                        new RefreshKey(target.connectionId().value(), true, refreshAhead, failedTokensAt),
+                        new RefreshKey(target.connectionId().value(), true, refreshAhead, failedTokensAt, true),
                         target,
                         actor));
     }
@@ -144,11 +156,12 @@ public class TokenRefresher {
     }
 
     /**
-     * Refreshes what expires within {@code ahead}, for nobody waiting to read the answer: returns once the outcome is
-     * recorded, without waiting for the views to show it.
+     * Refreshes the tokens recorded at {@code tokensAt} (the scheduler's view of them) when they are due within
+     * {@code ahead}, for nobody waiting to read the answer: returns once the outcome is recorded, without waiting for
+     * the views to show it. Tokens replaced since are not refreshed again, however soon the new ones are due.
      */
-    public RefreshOutcome refreshInBackground(ConnectionTarget target, Duration ahead, Actor actor) {
-        return attempt(new RefreshKey(target.connectionId().value(), false, ahead, null), target, actor);
+    public RefreshOutcome refreshInBackground(ConnectionTarget target, Long tokensAt, Duration ahead, Actor actor) {
+        return attempt(new RefreshKey(target.connectionId().value(), false, ahead, tokensAt, false), target, actor);
     }
 
     /** One attempt per key in this JVM: a caller asking while one is in flight shares its outcome. */
@@ -156,14 +169,20 @@ public class TokenRefresher {
         CompletableFuture<RefreshOutcome> mine = new CompletableFuture<>();
         CompletableFuture<RefreshOutcome> shared = inFlight.putIfAbsent(key, mine);
         if (shared != null) {
-            return shared.join();
+            try {
+                return shared.join();
+            } catch (CompletionException e) {
+                // the attempt's own failure, as its owner got it: the web answers each kind as it should
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
         }
         try {
-            RefreshOutcome outcome =
-                    decideExchangeRecord(target, key.force(), key.refreshAhead(), key.failedTokensAt(), actor);
+            RefreshOutcome outcome = decideExchangeRecord(target, key, actor);
+            count(outcome.getClass().getSimpleName());
             mine.complete(outcome);
             return outcome;
         } catch (RuntimeException e) {
+            count("Error");
             mine.completeExceptionally(e);
             throw e;
         } finally {
@@ -171,17 +190,33 @@ public class TokenRefresher {
         }
     }
 
-    private RefreshOutcome decideExchangeRecord(
-            ConnectionTarget target, boolean force, Duration ahead, Long failedTokensAt, Actor actor) {
+    /**
+     * {@code latchkey_refresh_total{outcome}}: one per attempt (callers sharing one count once), by outcome:
+     * {@code refreshed}, {@code not-needed}, {@code throttled}, {@code unavailable} (transient, backing off),
+     * {@code auth-failed}, {@code not-refreshable}, {@code error} (could not be recorded).
+     */
+    private void count(String outcomeType) {
+        String outcome = outcomeType.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+        meters.counter("latchkey.refresh", "outcome", outcome).increment();
+    }
+
+    private RefreshOutcome decideExchangeRecord(ConnectionTarget target, RefreshKey key, Actor actor) {
         Duration poll = FIRST_POLL;
         boolean waited = false;
         while (true) {
             // after waiting for another node's refresh, only refresh again if its result is not fresh either (for a
             // failed token: if it did not replace the failed one)
             Instant decisionSent = clock.instant();
-            boolean forced = (force && !waited) || failedTokensAt != null;
-            RefreshDecision decision =
-                    commands.send(new RefreshToken(target.connectionId(), ahead, forced, lease, failedTokensAt), actor);
+            boolean forced = (key.force() && !waited) || key.tokensFailed();
+            RefreshDecision decision = commands.send(
+                    new RefreshToken(
+                            target.connectionId(),
+                            key.refreshAhead(),
+                            forced,
+                            lease,
+                            key.tokensAt(),
+                            key.tokensFailed()),
+                    actor);
             if (decision instanceof RefreshDecision.Proceed proceed) {
                 return exchangeAndRecord(target, proceed, budget.exchangeStartBy(decisionSent), actor);
             }
@@ -243,7 +278,12 @@ public class TokenRefresher {
         try {
             RecordingRetry.run(clock, budget.recordRetry(), () -> {
                 if (sealed[0] == null) {
-                    sealed[0] = secrets.seal(target.workspaceId(), target.connectionId(), grant, decision.scopes());
+                    sealed[0] = secrets.seal(
+                            target.workspaceId(),
+                            target.connectionId(),
+                            grant,
+                            decision.scopes(),
+                            client.tokenLifetimes());
                 }
                 return commands.send(new RecordRefresh(target.connectionId(), decision.decidedAt(), sealed[0]), actor);
             });

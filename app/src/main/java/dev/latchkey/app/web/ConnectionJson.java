@@ -2,10 +2,9 @@ package dev.latchkey.app.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.latchkey.app.connection.ConnectionAnswer;
-import dev.latchkey.domain.connection.ConnectionStatus;
+import dev.latchkey.query.connection.ConnectionHealth;
 import dev.latchkey.query.connection.ConnectionView;
 import dev.latchkey.query.connection.RefreshSummary;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,38 +36,10 @@ record ConnectionJson(
         Instant lastRefreshedAt,
         Instant nextRefreshAt,
         Instant refreshTokenExpiresAt,
-        HealthJson health,
+        ConnectionHealth health,
         @JsonInclude(JsonInclude.Include.NON_NULL) String accessToken,
         @JsonInclude(JsonInclude.Include.NON_NULL) Instant accessTokenExpiresAt,
         @JsonInclude(JsonInclude.Include.NON_NULL) String credentialsError) {
-
-    /** A refresh token lapsing within this makes the connection's health {@code expiring}. */
-    static final Duration EXPIRING_WITHIN = Duration.ofDays(7);
-
-    /**
-     * {@code retrying} while refreshes fail transiently (backing off until {@code retryAt}); else {@code expiring}
-     * when the refresh token lapses within {@link #EXPIRING_WITHIN}; else {@code ok}. Only an active connection is
-     * retrying or expiring: an auth-failed one says so in {@code status}, a pending one is {@code ok}.
-     */
-    record HealthJson(
-            String state, int consecutiveFailures, Instant lastFailureAt, String lastFailureReason, Instant retryAt) {
-
-        static HealthJson of(ConnectionView c, Instant now) {
-            RefreshSummary r = c.refresh();
-            boolean active = c.status() == ConnectionStatus.ACTIVE;
-            boolean retrying = active && r.consecutiveFailures() > 0;
-            boolean expiring = active
-                    && r.refreshTokenExpiresAt() != null
-                    && !r.refreshTokenExpiresAt().isAfter(now.plus(EXPIRING_WITHIN));
-            String state = retrying ? "retrying" : expiring ? "expiring" : "ok";
-            return new HealthJson(
-                    state,
-                    r.consecutiveFailures(),
-                    r.lastFailureAt(),
-                    r.lastFailureReason(),
-                    retrying ? r.retryAt() : null);
-        }
-    }
 
     static ConnectionJson of(ConnectionAnswer answer, Instant now) {
         ConnectionView c = answer.connection();
@@ -94,7 +65,7 @@ record ConnectionJson(
                 refresh.lastRefreshedAt(),
                 refresh.nextRefreshAt(),
                 refresh.refreshTokenExpiresAt(),
-                HealthJson.of(c, now),
+                ConnectionHealth.of(c, now),
                 withToken ? answer.accessToken().reveal() : null,
                 withToken ? c.accessTokenExpiresAt() : null,
                 answer.credentialsError());

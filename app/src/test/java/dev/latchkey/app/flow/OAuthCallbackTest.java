@@ -145,7 +145,7 @@ class OAuthCallbackTest {
         when(exchange.exchangeCode(client, Secret.of("code-1"), Secret.of("verifier-1")))
                 .thenReturn(grant);
         TokenSet sealed = new TokenSet(new Sealed("k1", "a"), null, null, List.of("read"), null, null);
-        when(secrets.seal(TARGET.workspaceId(), TARGET.connectionId(), grant, List.of("read")))
+        when(secrets.seal(TARGET.workspaceId(), TARGET.connectionId(), grant, List.of("read"), client.tokenLifetimes()))
                 .thenReturn(sealed);
 
         CallbackOutcome outcome = callback.complete(
@@ -168,7 +168,7 @@ class OAuthCallbackTest {
                 new TokenGrant(Secret.of("access"), Secret.of("refresh"), Duration.ofHours(1), null, null, null);
         when(exchange.exchangeCode(any(), any(), any())).thenReturn(grant);
         TokenSet sealed = new TokenSet(new Sealed("k1", "a"), null, null, List.of("read"), null, null);
-        when(secrets.seal(TARGET.workspaceId(), TARGET.connectionId(), grant, List.of("read")))
+        when(secrets.seal(TARGET.workspaceId(), TARGET.connectionId(), grant, List.of("read"), client.tokenLifetimes()))
                 .thenReturn(sealed);
         RecordCodeExchange record = new RecordCodeExchange(TARGET.connectionId(), 2, sealed, null);
         when(commands.send(eq(record), any()))
@@ -180,7 +180,7 @@ class OAuthCallbackTest {
 
         assertThat(outcome.succeeded()).isTrue();
         verify(commands, times(2)).send(eq(record), any());
-        verify(secrets, times(1)).seal(any(), any(), any(TokenGrant.class), any());
+        verify(secrets, times(1)).seal(any(), any(), any(TokenGrant.class), any(), any());
         verify(exchange, never()).revoke(any(), any(), any());
     }
 
@@ -192,7 +192,7 @@ class OAuthCallbackTest {
         TokenGrant grant =
                 new TokenGrant(Secret.of("access"), Secret.of("refresh"), Duration.ofHours(1), null, null, null);
         when(exchange.exchangeCode(any(), any(), any())).thenReturn(grant);
-        when(secrets.seal(any(), any(), any(TokenGrant.class), any()))
+        when(secrets.seal(any(), any(), any(TokenGrant.class), any(), any()))
                 .thenReturn(new TokenSet(new Sealed("k1", "a"), null, null, List.of("read"), null, null));
         // PostgreSQL stays away: every attempt fails, and the clock passes the retry budget
         when(commands.send(any(RecordCodeExchange.class), any())).thenAnswer(invocation -> {

@@ -19,6 +19,7 @@ import dev.latchkey.query.connection.ConnectionQueries;
 import dev.latchkey.query.connection.ConnectionRow;
 import dev.latchkey.query.connection.ConnectionView;
 import dev.latchkey.query.connection.FindConnectionsDueForRefresh;
+import dev.latchkey.query.connection.RefreshState;
 import dev.latchkey.query.connection.RefreshSummary;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class ScheduledRefreshTest {
                 NOW,
                 expiresAt,
                 new RefreshSummary(NOW.minusSeconds(3600), NOW, null, 0, null, null, null));
-        return new ConnectionRow(view, null, null, 2);
+        return new ConnectionRow(view, null, new RefreshState(null, null, 1L, null), 2);
     }
 
     @Test
@@ -76,15 +77,15 @@ class ScheduledRefreshTest {
         // the rows whose scheduled refresh has come
         when(connections.handle(new FindConnectionsDueForRefresh(NOW, ScheduledRefresh.BATCH)))
                 .thenReturn(new ConnectionList(List.of(first, second)));
-        when(refresher.refreshInBackground(eq(ConnectionTarget.of(first)), eq(WINDOW), any(Actor.class)))
+        when(refresher.refreshInBackground(eq(ConnectionTarget.of(first)), eq(1L), eq(WINDOW), any(Actor.class)))
                 .thenThrow(new IllegalStateException("provider exploded"));
-        when(refresher.refreshInBackground(eq(ConnectionTarget.of(second)), eq(WINDOW), any(Actor.class)))
+        when(refresher.refreshInBackground(eq(ConnectionTarget.of(second)), eq(1L), eq(WINDOW), any(Actor.class)))
                 .thenReturn(new RefreshOutcome.Refreshed());
 
         assertThat(scheduled.refreshDue()).isEqualTo(2);
 
-        verify(refresher).refreshInBackground(eq(ConnectionTarget.of(first)), eq(WINDOW), any(Actor.class));
-        verify(refresher).refreshInBackground(eq(ConnectionTarget.of(second)), eq(WINDOW), any(Actor.class));
+        verify(refresher).refreshInBackground(eq(ConnectionTarget.of(first)), eq(1L), eq(WINDOW), any(Actor.class));
+        verify(refresher).refreshInBackground(eq(ConnectionTarget.of(second)), eq(1L), eq(WINDOW), any(Actor.class));
     }
 
     @Test
@@ -93,13 +94,15 @@ class ScheduledRefreshTest {
         ConnectionRow early = due("6f1c1c9e-0c52-4f5e-9d0a-6ad0f4f3c2a1", NOW.plusSeconds(75));
         when(connections.handle(new FindConnectionsDueForRefresh(NOW, ScheduledRefresh.BATCH)))
                 .thenReturn(new ConnectionList(List.of(early)));
-        when(refresher.refreshInBackground(any(), any(), any(Actor.class))).thenReturn(new RefreshOutcome.Refreshed());
+        when(refresher.refreshInBackground(any(), any(), any(), any(Actor.class)))
+                .thenReturn(new RefreshOutcome.Refreshed());
 
         scheduled.refreshDue();
 
         // the aggregate refreshes what expires by then, and answers "not needed" when it holds newer tokens
         verify(refresher)
-                .refreshInBackground(eq(ConnectionTarget.of(early)), eq(Duration.ofSeconds(76)), any(Actor.class));
+                .refreshInBackground(
+                        eq(ConnectionTarget.of(early)), eq(1L), eq(Duration.ofSeconds(76)), any(Actor.class));
     }
 
     @Test
@@ -111,12 +114,13 @@ class ScheduledRefreshTest {
         // the first page, and then the same rows again: refreshed rows whose new tokens are still due, or rows that
         // failed without leaving the window
         when(connections.handle(any(FindConnectionsDueForRefresh.class))).thenReturn(new ConnectionList(page));
-        when(refresher.refreshInBackground(any(), eq(WINDOW), any(Actor.class)))
+        when(refresher.refreshInBackground(any(), any(), eq(WINDOW), any(Actor.class)))
                 .thenReturn(new RefreshOutcome.Unavailable("timeout", null));
 
         assertThat(scheduled.refreshDue()).isEqualTo(ScheduledRefresh.BATCH);
 
-        verify(refresher, times(ScheduledRefresh.BATCH)).refreshInBackground(any(), eq(WINDOW), any(Actor.class));
+        verify(refresher, times(ScheduledRefresh.BATCH))
+                .refreshInBackground(any(), any(), eq(WINDOW), any(Actor.class));
         ArgumentCaptor<FindConnectionsDueForRefresh> queries =
                 ArgumentCaptor.forClass(FindConnectionsDueForRefresh.class);
         verify(connections, atLeast(2)).handle(queries.capture());

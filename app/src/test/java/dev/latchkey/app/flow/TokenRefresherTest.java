@@ -40,6 +40,7 @@ import dev.latchkey.domain.provider.TokenGrant;
 import dev.latchkey.domain.secret.Sealed;
 import dev.latchkey.domain.secret.Secret;
 import dev.latchkey.domain.secret.SecretField;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
@@ -117,6 +118,7 @@ class TokenRefresherTest {
     }
 
     final MovingClock clock = new MovingClock();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final TokenRefresher refresher = new TokenRefresher(
             commands,
             exchange,
@@ -125,7 +127,8 @@ class TokenRefresherTest {
             readYourWrites,
             clock,
             PROPERTIES,
-            new RefreshBudget(PROPERTIES, POOL_WAIT));
+            new RefreshBudget(PROPERTIES, POOL_WAIT),
+            meters);
 
     static RuntimeException poolExhausted() {
         return new CannotCreateTransactionException(
@@ -138,7 +141,7 @@ class TokenRefresherTest {
         when(clients.forProvider(TARGET.applicationId(), TARGET.providerName())).thenReturn(client);
         when(secrets.unseal(TARGET.workspaceId(), TARGET.connectionId(), SecretField.REFRESH_TOKEN, SEALED_REFRESH))
                 .thenReturn(OLD_REFRESH);
-        when(secrets.seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any()))
+        when(secrets.seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any(), any()))
                 .thenReturn(SEALED_GRANT);
     }
 
@@ -167,6 +170,8 @@ class TokenRefresherTest {
         verify(commands).send(new RecordRefresh(TARGET.connectionId(), 7, SEALED_GRANT), ACTOR);
         verify(readYourWrites).awaitConnection(TARGET.connectionId());
         verify(exchange, never()).revoke(any(), any(), any());
+        assertThat(meters.counter("latchkey.refresh", "outcome", "refreshed").count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -174,10 +179,11 @@ class TokenRefresherTest {
         decides(proceed(7));
         when(exchange.refresh(client, OLD_REFRESH, List.of("read"))).thenReturn(grant("new-refresh"));
 
-        RefreshOutcome outcome = refresher.refreshInBackground(TARGET, Duration.ofSeconds(90), ACTOR);
+        RefreshOutcome outcome = refresher.refreshInBackground(TARGET, 2L, Duration.ofSeconds(90), ACTOR);
 
         assertThat(outcome).isInstanceOf(RefreshOutcome.Refreshed.class);
-        verify(commands).send(new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(90), false, LEASE), ACTOR);
+        verify(commands)
+                .send(new RefreshToken(TARGET.connectionId(), Duration.ofSeconds(90), false, LEASE, 2L, false), ACTOR);
         verify(commands).send(new RecordRefresh(TARGET.connectionId(), 7, SEALED_GRANT), ACTOR);
         verify(readYourWrites, never()).awaitConnection(any());
     }
@@ -235,6 +241,8 @@ class TokenRefresherTest {
                         new RecordRefreshFailure(
                                 TARGET.connectionId(), 7, FailureKind.GRANT_REVOKED, "invalid_grant", null),
                         ACTOR);
+        assertThat(meters.counter("latchkey.refresh", "outcome", "auth-failed").count())
+                .isEqualTo(1.0);
     }
 
     @Test
@@ -331,6 +339,44 @@ class TokenRefresherTest {
         verify(exchange, times(1)).refresh(any(), any(), any());
     }
 
+    @Test
+    void aCallerSharingAnAttemptThatFailedGetsTheFailureItself() throws Exception {
+        decides(proceed(7));
+        CountDownLatch exchanging = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        when(exchange.refresh(client, OLD_REFRESH, List.of("read"))).thenAnswer(call -> {
+            exchanging.countDown();
+            assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            return grant("new-refresh");
+        });
+        // PostgreSQL went away for good while the provider answered
+        when(commands.send(any(RecordRefresh.class), eq(ACTOR))).thenAnswer(call -> {
+            clock.advance(Duration.ofMinutes(1));
+            throw poolExhausted();
+        });
+
+        CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(() -> failureOf(ACTOR));
+        assertThat(exchanging.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Throwable> second = new CompletableFuture<>();
+        Thread joiner = new Thread(() -> second.complete(failureOf(ACTOR)));
+        joiner.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> joiner.getState() == Thread.State.WAITING);
+        release.countDown();
+
+        // what the web answers 503 database-unavailable for, not a CompletionException it answers 500 for
+        assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(CannotCreateTransactionException.class);
+        assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOf(CannotCreateTransactionException.class);
+    }
+
+    private Throwable failureOf(Actor actor) {
+        try {
+            refresher.refresh(TARGET, false, actor);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
     // issue 11, item 2: a token the provider handed out is never dropped
 
     @Test
@@ -346,7 +392,7 @@ class TokenRefresherTest {
 
         verify(commands, times(3)).send(new RecordRefresh(TARGET.connectionId(), 7, SEALED_GRANT), ACTOR);
         verify(secrets, times(1))
-                .seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any());
+                .seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any(), any());
         verify(exchange, never()).revoke(any(), any(), any());
     }
 
@@ -376,7 +422,7 @@ class TokenRefresherTest {
     void aGrantThatCannotBeSealedIsRevokedNotDropped() {
         decides(proceed(7));
         when(exchange.refresh(client, OLD_REFRESH, List.of("read"))).thenReturn(grant("rotated-refresh"));
-        when(secrets.seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any()))
+        when(secrets.seal(eq(TARGET.workspaceId()), eq(TARGET.connectionId()), any(TokenGrant.class), any(), any()))
                 .thenThrow(new java.time.DateTimeException("instant exceeds maximum"));
 
         assertThatThrownBy(() -> refresher.refresh(TARGET, false, ACTOR))

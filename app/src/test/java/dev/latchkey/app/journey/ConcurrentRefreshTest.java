@@ -106,7 +106,8 @@ class ConcurrentRefreshTest extends JourneyTest {
         }
     }
 
-    private static ConfigurableApplicationContext secondInstance() {
+    /** Another Latchkey on the same database, its scheduler off (tests run it by hand). */
+    static ConfigurableApplicationContext secondInstance() {
         return new SpringApplicationBuilder(LatchkeyApplication.class)
                 .properties(
                         "spring.datasource.url=" + TestPostgres.jdbcUrl(DATABASE),

@@ -82,6 +82,17 @@ class ActuatorEndpointsTest extends LatchkeySpringTest {
     }
 
     @Test
+    void prometheusHasTheRefreshSchedulesBacklogAndConnectionsByHealth() throws Exception {
+        String metrics = get("/actuator/prometheus").body();
+
+        assertThat(metrics)
+                .containsPattern("latchkey_refresh_backlog [0-9]")
+                .containsPattern("latchkey_connections\\{health=\"ok\"\\} [0-9]")
+                .containsPattern("latchkey_connections\\{health=\"retrying\"\\} [0-9]")
+                .containsPattern("latchkey_connections\\{health=\"expiring\"\\} [0-9]");
+    }
+
+    @Test
     void healthIsUpWithoutAToken() throws Exception {
         HttpResponse<String> response = get("/actuator/health");
 

@@ -2,6 +2,7 @@ package dev.latchkey.domain.application;
 
 import dev.latchkey.domain.ControlCharacters;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -150,7 +151,38 @@ public final class ManifestValidator {
         } else if (oauth.scopeSeparator() != null && oauth.scopeSeparator().isEmpty()) {
             errors.add(new FieldError(o + ".scopeSeparator", "must not be empty"));
         }
+        if (oauth.defaultExpiresIn() != null
+                && (oauth.defaultExpiresIn() < 1 || oauth.defaultExpiresIn() > MAX_DEFAULT_EXPIRES_IN.toSeconds())) {
+            errors.add(new FieldError(
+                    o + ".defaultExpiresIn",
+                    "must be a number of seconds from 1 to " + MAX_DEFAULT_EXPIRES_IN.toSeconds()));
+        }
+        if (Boolean.FALSE.equals(oauth.tokensExpire()) && oauth.defaultExpiresIn() != null) {
+            errors.add(new FieldError(o + ".defaultExpiresIn", "cannot be given when tokensExpire is false"));
+        }
+        if (refusedControls(errors, o + ".keepAlive", oauth.keepAlive())) {
+            // named once
+        } else if (oauth.keepAlive() != null) {
+            Duration keepAlive = null;
+            try {
+                keepAlive = Duration.parse(oauth.keepAlive());
+            } catch (java.time.format.DateTimeParseException e) {
+                // named below
+            }
+            if (keepAlive == null
+                    || keepAlive.compareTo(MIN_KEEP_ALIVE) < 0
+                    || keepAlive.compareTo(MAX_KEEP_ALIVE) > 0) {
+                errors.add(new FieldError(
+                        o + ".keepAlive", "must be an ISO-8601 duration from PT1H to P3650D, such as P30D"));
+            }
+        }
     }
+
+    /** The longest {@code defaultExpiresIn} taken: a year, as for a response's {@code expires_in}. */
+    static final Duration MAX_DEFAULT_EXPIRES_IN = Duration.ofDays(365);
+
+    static final Duration MIN_KEEP_ALIVE = Duration.ofHours(1);
+    static final Duration MAX_KEEP_ALIVE = Duration.ofDays(3650);
 
     private void requireEndpoint(List<FieldError> errors, String field, String url, boolean required) {
         if (refusedControls(errors, field, url)) {

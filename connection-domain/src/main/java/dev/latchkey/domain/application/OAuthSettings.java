@@ -1,5 +1,6 @@
 package dev.latchkey.domain.application;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,7 +26,10 @@ public record OAuthSettings(
         String userInfoEndpoint,
         String handleField,
         String issuer,
-        String scopeSeparator) {
+        String scopeSeparator,
+        Long defaultExpiresIn,
+        Boolean tokensExpire,
+        String keepAlive) {
 
     /** Parameters of the authorization request that {@code authorizationParams} may never set. */
     public static final Set<String> RESERVED_AUTHORIZATION_PARAMS = Set.of(
@@ -53,5 +57,49 @@ public record OAuthSettings(
 
     public String scopeSeparatorOrDefault() {
         return scopeSeparator == null ? " " : scopeSeparator;
+    }
+
+    /** The provider's settings without the token-lifetime fields (they are all optional). */
+    public OAuthSettings(
+            String authorizationEndpoint,
+            String tokenEndpoint,
+            String revokeEndpoint,
+            List<String> scopes,
+            String clientIdVariable,
+            String clientSecretVariable,
+            TokenRequestContentType tokenRequestContentType,
+            ClientAuthentication clientAuthentication,
+            Boolean usePkce,
+            Map<String, String> authorizationParams,
+            String userInfoEndpoint,
+            String handleField,
+            String issuer,
+            String scopeSeparator) {
+        this(
+                authorizationEndpoint,
+                tokenEndpoint,
+                revokeEndpoint,
+                scopes,
+                clientIdVariable,
+                clientSecretVariable,
+                tokenRequestContentType,
+                clientAuthentication,
+                usePkce,
+                authorizationParams,
+                userInfoEndpoint,
+                handleField,
+                issuer,
+                scopeSeparator,
+                null,
+                null,
+                null);
+    }
+
+    /** The lifetimes the manifest declares; call only on settings {@link ManifestValidator} accepted. */
+    public TokenLifetimes tokenLifetimes() {
+        return new TokenLifetimes(
+                defaultExpiresIn == null ? null : Duration.ofSeconds(defaultExpiresIn),
+                tokensExpire == null || tokensExpire,
+                keepAlive == null ? null : Duration.parse(keepAlive));
     }
 }

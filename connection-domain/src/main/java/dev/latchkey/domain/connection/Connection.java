@@ -159,10 +159,10 @@ public class Connection {
         if (tokens.refreshToken() == null) {
             return new RefreshDecision.NotRefreshable(status, "the provider issued no refresh token");
         }
-        boolean currentTokenFailed = command.failedTokensAt() != null;
-        if (currentTokenFailed && command.failedTokensAt() != tokensRecordedAt) {
-            return new RefreshDecision.NotNeeded(); // the failed token was replaced already
+        if (command.tokensAt() != null && command.tokensAt() != tokensRecordedAt) {
+            return new RefreshDecision.NotNeeded(); // the tokens the caller means were replaced already
         }
+        boolean currentTokenFailed = command.tokensAt() != null && command.tokensFailed();
         if (refreshLeaseExpiresAt != null && now.isBefore(refreshLeaseExpiresAt)) {
             return new RefreshDecision.InFlight(refreshLeaseExpiresAt);
         }
@@ -173,8 +173,9 @@ public class Connection {
             }
         }
         if (!command.force() && !currentTokenFailed) {
-            Instant expiresAt = tokens.accessTokenExpiresAt();
-            if (expiresAt == null || expiresAt.isAfter(now.plus(command.refreshAhead()))) {
+            // the access token's expiry, or the provider's keep-alive when that comes first
+            Instant dueAt = tokens.dueAt();
+            if (dueAt == null || dueAt.isAfter(now.plus(command.refreshAhead()))) {
                 return new RefreshDecision.NotNeeded();
             }
         }

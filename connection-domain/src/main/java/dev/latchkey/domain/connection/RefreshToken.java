@@ -10,18 +10,21 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
  * @param refreshAhead refresh when the access token expires within this
  * @param force refresh even when the token is still fresh (an explicit refresh request)
  * @param lease how long the decision holds off other refreshes; longer than the provider timeout
- * @param failedTokensAt for a refresh because the access token failed at the provider: the sequence number of the
- *     event that recorded that token (the caller's view of it). When the connection holds newer tokens already, no
- *     refresh is needed; when it still holds those, the refresh is not throttled. Null otherwise.
+ * @param tokensAt the sequence number of the event that recorded the tokens the caller means (as its view shows
+ *     them), or null: when newer tokens are recorded already, no refresh is needed (a late or repeated ask is
+ *     answered without a second provider call)
+ * @param tokensFailed the access token of {@code tokensAt} failed at the provider: refreshed though fresh and not
+ *     throttled, but not while the provider is backed off
  */
 public record RefreshToken(
         @TargetAggregateIdentifier ConnectionId connectionId,
         Duration refreshAhead,
         boolean force,
         Duration lease,
-        Long failedTokensAt) {
+        Long tokensAt,
+        boolean tokensFailed) {
 
     public RefreshToken(ConnectionId connectionId, Duration refreshAhead, boolean force, Duration lease) {
-        this(connectionId, refreshAhead, force, lease, null);
+        this(connectionId, refreshAhead, force, lease, null, false);
     }
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param tokenResponse the provider's whole token response, sealed, for provider-specific fields
  * @param refreshTokenExpiresAt when the refresh token lapses, as the provider said ({@code refresh_token_expires_in}
  *     and the like); null when it did not (events recorded before this field was added have none)
+ * @param refreshBy refresh the grant by then however long the access token lives (the provider's {@code keepAlive}),
+ *     or null
  */
 public record TokenSet(
         Sealed accessToken,
@@ -22,7 +24,8 @@ public record TokenSet(
         List<String> scopes,
         String tokenType,
         Sealed tokenResponse,
-        Instant refreshTokenExpiresAt) {
+        Instant refreshTokenExpiresAt,
+        Instant refreshBy) {
 
     public TokenSet {
         Objects.requireNonNull(accessToken, "accessToken");
@@ -37,7 +40,18 @@ public record TokenSet(
             List<String> scopes,
             String tokenType,
             Sealed tokenResponse) {
-        this(accessToken, refreshToken, accessTokenExpiresAt, scopes, tokenType, tokenResponse, null);
+        this(accessToken, refreshToken, accessTokenExpiresAt, scopes, tokenType, tokenResponse, null, null);
+    }
+
+    /**
+     * When these tokens are due for a refresh by time: the earlier of the access token's expiry and
+     * {@link #refreshBy}; null when time never refreshes them.
+     */
+    public Instant dueAt() {
+        if (accessTokenExpiresAt == null) {
+            return refreshBy;
+        }
+        return refreshBy == null || accessTokenExpiresAt.isBefore(refreshBy) ? accessTokenExpiresAt : refreshBy;
     }
 
     /** A response without a refresh token keeps the previous one, and that one's expiry. */
@@ -52,6 +66,7 @@ public record TokenSet(
                 scopes,
                 tokenType,
                 tokenResponse,
-                previous.refreshTokenExpiresAt());
+                previous.refreshTokenExpiresAt(),
+                refreshBy);
     }
 }

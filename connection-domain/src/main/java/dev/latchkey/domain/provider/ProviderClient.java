@@ -2,6 +2,7 @@ package dev.latchkey.domain.provider;
 
 import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.application.ConnectionProviderDefinition;
+import dev.latchkey.domain.application.TokenLifetimes;
 import dev.latchkey.domain.secret.Secret;
 import java.net.URI;
 import java.util.Objects;
@@ -23,6 +24,13 @@ public record ProviderClient(
         Objects.requireNonNull(clientId, "clientId");
         Objects.requireNonNull(clientSecret, "clientSecret");
         Objects.requireNonNull(redirectUri, "redirectUri");
+    }
+
+    /** What the provider's manifest says of its tokens' lives. */
+    public TokenLifetimes tokenLifetimes() {
+        return provider.oauth() == null
+                ? TokenLifetimes.AS_EACH_RESPONSE_SAYS
+                : provider.oauth().tokenLifetimes();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.latchkey.domain.application;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,52 @@ class ManifestValidatorTest {
 
     List<String> fields(List<FieldError> errors) {
         return errors.stream().map(FieldError::field).toList();
+    }
+
+    static OAuthSettings withLifetimes(Long defaultExpiresIn, Boolean tokensExpire, String keepAlive) {
+        OAuthSettings o = ManifestFixtures.linearOAuth();
+        return new OAuthSettings(
+                o.authorizationEndpoint(),
+                o.tokenEndpoint(),
+                null,
+                o.scopes(),
+                o.clientIdVariable(),
+                o.clientSecretVariable(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                defaultExpiresIn,
+                tokensExpire,
+                keepAlive);
+    }
+
+    @Test
+    void tokenLifetimesAreCheckedEveryOneAtOnce() {
+        assertThat(strict.validate(id, ManifestFixtures.linear(withLifetimes(1800L, null, "P90D"))))
+                .isEmpty();
+        assertThat(strict.validate(id, ManifestFixtures.linear(withLifetimes(null, false, null))))
+                .isEmpty();
+        String o = "connectionProviders[0].oauth.";
+        assertThat(fields(strict.validate(id, ManifestFixtures.linear(withLifetimes(0L, null, "soon")))))
+                .containsExactly(o + "defaultExpiresIn", o + "keepAlive");
+        assertThat(fields(strict.validate(id, ManifestFixtures.linear(withLifetimes(40_000_000L, false, "PT1M")))))
+                .containsExactly(o + "defaultExpiresIn", o + "defaultExpiresIn", o + "keepAlive");
+        assertThat(fields(strict.validate(id, ManifestFixtures.linear(withLifetimes(null, null, "P30D\u0000")))))
+                .containsExactly(o + "keepAlive");
+    }
+
+    @Test
+    void theDeclaredLifetimesReadAsDurations() {
+        assertThat(withLifetimes(1800L, null, "P90D").tokenLifetimes())
+                .isEqualTo(new TokenLifetimes(Duration.ofSeconds(1800), true, Duration.ofDays(90)));
+        assertThat(withLifetimes(null, false, null).tokenLifetimes().accessTokenLifetime(Duration.ofHours(1)))
+                .isNull();
+        assertThat(ManifestFixtures.linearOAuth().tokenLifetimes()).isEqualTo(TokenLifetimes.AS_EACH_RESPONSE_SAYS);
     }
 
     @Test

@@ -544,7 +544,7 @@ class ConnectionTest {
                             new RefreshStarted(ID, t0.plus(LEASE)),
                             new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
                     .andGivenCurrentTime(t0.plusSeconds(60))
-                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L, true))
                     .expectNoEvents()
                     .expectResultMessagePayload(new RefreshDecision.NotNeeded());
         }
@@ -552,7 +552,7 @@ class ConnectionTest {
         @Test
         void theCurrentTokensAreRefreshedThoughFreshAndNotThrottled() {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
-                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L, true))
                     .expectEvents(new RefreshStarted(ID, t0.plus(LEASE)));
             // two seconds after a forced refresh, which throttles other forced ones for ten
             given(active(Visibility.USER, t0.plusSeconds(3600)))
@@ -560,8 +560,25 @@ class ConnectionTest {
                             new RefreshStarted(ID, t0.plus(LEASE)),
                             new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(3600))))
                     .andGivenCurrentTime(t0.plusSeconds(2))
-                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 4L))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 4L, true))
                     .expectEvents(new RefreshStarted(ID, t0.plusSeconds(2).plus(LEASE)));
+        }
+
+        @Test
+        void anUnforcedRefreshOfTokensReplacedSinceIsNotNeededHoweverSoonTheNewOnesAreDue() {
+            // the scheduler read the row before another node refreshed it; the new token is due within its ahead
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .andGiven(
+                            new RefreshStarted(ID, t0.plus(LEASE)),
+                            new TokensRefreshed(ID, 3, tokens(ACCESS_2, REFRESH_2, t0.plusSeconds(65))))
+                    .andGivenCurrentTime(t0.plusSeconds(1))
+                    .when(new RefreshToken(ID, Duration.ofSeconds(90), false, LEASE, 2L, false))
+                    .expectNoEvents()
+                    .expectResultMessagePayload(new RefreshDecision.NotNeeded());
+            // the tokens it means are still current: refreshed
+            given(active(Visibility.USER, t0.plusSeconds(30)))
+                    .when(new RefreshToken(ID, Duration.ofSeconds(90), false, LEASE, 2L, false))
+                    .expectEvents(new RefreshStarted(ID, t0.plus(LEASE)));
         }
 
         @Test
@@ -569,16 +586,47 @@ class ConnectionTest {
             given(active(Visibility.USER, t0.plusSeconds(3600)))
                     .andGiven(new RefreshStarted(ID, t0.plus(LEASE)))
                     .andGivenCurrentTime(t0.plusSeconds(1))
-                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L, true))
                     .expectResultMessagePayload(new RefreshDecision.InFlight(t0.plus(LEASE)));
             given(active(Visibility.USER, t0.plusSeconds(3600)))
                     .andGiven(
                             new RefreshStarted(ID, t0.plus(LEASE)),
                             new RefreshFailed(ID, 3, FailureKind.TRANSIENT, "timeout", t0.plusSeconds(30)))
                     .andGivenCurrentTime(t0.plusSeconds(1))
-                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L))
+                    .when(new RefreshToken(ID, AHEAD, true, LEASE, 2L, true))
                     .expectNoEvents()
                     .expectResultMessagePayload(new RefreshDecision.Deferred(t0.plusSeconds(30)));
+        }
+    }
+
+    /** A provider's keep-alive: a grant whose access token never expires is still refreshed by then. */
+    @Nested
+    class KeepingAGrantAlive {
+
+        TokenSet keptAliveUntil(Instant refreshBy) {
+            return new TokenSet(ACCESS_1, REFRESH_1, null, List.of("read"), "Bearer", null, null, refreshBy);
+        }
+
+        @Test
+        void aTokenWithoutExpiryIsRefreshedByTimeOnlyWhenItsKeepAliveComes() {
+            Object[] consented = {started(Visibility.USER), new CallbackAccepted(ID, "state-a")};
+            given(consented)
+                    .andGiven(new ConnectionEstablished(ID, keptAliveUntil(t0.plus(Duration.ofDays(30))), null))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(29)))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.NotNeeded());
+            given(consented)
+                    .andGiven(new ConnectionEstablished(ID, keptAliveUntil(t0.plus(Duration.ofDays(30))), null))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(30)).minusSeconds(30))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectEvents(new RefreshStarted(
+                            ID, t0.plus(Duration.ofDays(30)).minusSeconds(30).plus(LEASE)));
+            // without either, never by time
+            given(consented)
+                    .andGiven(new ConnectionEstablished(ID, keptAliveUntil(null), null))
+                    .andGivenCurrentTime(t0.plus(Duration.ofDays(3650)))
+                    .when(new RefreshToken(ID, AHEAD, false, LEASE))
+                    .expectResultMessagePayload(new RefreshDecision.NotNeeded());
         }
     }
 

@@ -4,8 +4,11 @@ import dev.latchkey.domain.application.ApplicationId;
 import dev.latchkey.domain.connection.UserWorkspaceId;
 import dev.latchkey.domain.connection.Visibility;
 import dev.latchkey.query.projection.SqlInstants;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -83,6 +86,37 @@ public class ConnectionQueries {
                 query.workspaceId().value(),
                 query.applicationId().value(),
                 query.providerName().value());
+    }
+
+    /**
+     * How many connections are in each health state at {@code now}, by {@link ConnectionHealth}'s rule (for the
+     * {@code latchkey_connections{health}} gauge). Reads the whole view: call it seldom.
+     */
+    public Map<String, Long> countByHealth(Instant now) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(ConnectionHealth.OK, 0L);
+        counts.put(ConnectionHealth.RETRYING, 0L);
+        counts.put(ConnectionHealth.EXPIRING, 0L);
+        jdbc.query("""
+                SELECT CASE
+                         WHEN status = 'active' AND consecutive_failures > 0 THEN 'retrying'
+                         WHEN status = 'active' AND refresh_token_expires_at <= ? THEN 'expiring'
+                         ELSE 'ok'
+                       END AS health, count(*)
+                  FROM connection_view GROUP BY 1
+                """, ps -> SqlInstants.set(ps, 1, now.plus(ConnectionHealth.EXPIRING_WITHIN)), rs -> {
+            counts.put(rs.getString(1), rs.getLong(2));
+        });
+        return counts;
+    }
+
+    /** How many connections' scheduled refresh has come at {@code now} (the scheduler's backlog), by the index. */
+    public long refreshBacklog(Instant now) {
+        Long backlog = jdbc.queryForObject(
+                "SELECT count(*) FROM connection_view WHERE next_refresh_at IS NOT NULL AND next_refresh_at <= ?",
+                Long.class,
+                java.sql.Timestamp.from(now));
+        return backlog == null ? 0 : backlog;
     }
 
     @QueryHandler

@@ -46,6 +46,7 @@ final class ConnectionState {
 
     Instant lastRefreshedAt;
     Instant refreshTokenExpiresAt;
+    Instant refreshBy;
     int consecutiveFailures;
     Instant lastFailureAt;
     String lastFailureReason;
@@ -67,6 +68,7 @@ final class ConnectionState {
         tokenType = tokens.tokenType();
         tokenResponse = tokens.tokenResponse();
         refreshTokenExpiresAt = tokens.refreshTokenExpiresAt();
+        refreshBy = tokens.refreshBy();
         tokensRecordedAt = sequence;
         lastRefreshedAt = at;
         authFailedAt = null;
@@ -85,27 +87,23 @@ final class ConnectionState {
 
     /**
      * When the scheduler should look at this connection next: {@code refreshAhead} before its access token expires,
-     * less a jitter of at most {@value #JITTER_PERCENT} % of the token's lifetime (fixed per connection and token, so
+     * less a jitter of at most {@value #JITTER_PERCENT} % of the token's lifetime and at most half the time before
+     * that (fixed per connection and token, so
      * connections connected together spread out and a rewrite of the row does not move it); a token that lives
-     * less than {@code refreshAhead} halfway through its life. Never before the lease or the backoff ends. Null when
-     * time never refreshes it: not active, no refresh token, or no expiry.
+     * less than {@code refreshAhead} halfway through its life; {@code refreshAhead} before the provider's keep-alive
+     * when that comes first. Never before the lease or the backoff ends. Null when time never refreshes it: not
+     * active, no refresh token, or neither an expiry nor a keep-alive.
      */
     Instant refreshDueAt(Duration refreshAhead) {
-        if (status != ConnectionStatus.ACTIVE
-                || accessToken == null
-                || refreshToken == null
-                || accessTokenExpiresAt == null) {
+        if (status != ConnectionStatus.ACTIVE || accessToken == null || refreshToken == null) {
             return null;
         }
-        Instant obtained = lastRefreshedAt == null ? accessTokenExpiresAt : lastRefreshedAt;
-        Duration lifetime = Duration.between(obtained, accessTokenExpiresAt);
-        Instant next;
-        if (lifetime.compareTo(refreshAhead) <= 0) {
-            next = obtained.plus(lifetime.dividedBy(2));
-        } else {
-            long spread = Math.max(1, lifetime.toMillis() * JITTER_PERCENT / 100);
-            long jitter = Math.floorMod(Objects.hash(connectionId.value(), tokensRecordedAt), spread);
-            next = accessTokenExpiresAt.minus(refreshAhead).minusMillis(jitter);
+        Instant next = byExpiry(refreshAhead);
+        if (refreshBy != null && (next == null || refreshBy.minus(refreshAhead).isBefore(next))) {
+            next = refreshBy.minus(refreshAhead);
+        }
+        if (next == null) {
+            return null;
         }
         if (retryAfter != null && retryAfter.isAfter(next)) {
             next = retryAfter;
@@ -114,6 +112,26 @@ final class ConnectionState {
             next = refreshLeaseExpiresAt;
         }
         return next;
+    }
+
+    private Instant byExpiry(Duration refreshAhead) {
+        if (accessTokenExpiresAt == null) {
+            return null;
+        }
+        Instant obtained = lastRefreshedAt == null ? accessTokenExpiresAt : lastRefreshedAt;
+        Duration lifetime = Duration.between(obtained, accessTokenExpiresAt);
+        if (lifetime.compareTo(refreshAhead) <= 0) {
+            return obtained.plus(lifetime.dividedBy(2));
+        }
+        // at most a tenth of the lifetime, and at most half the time before the refresh-ahead: a fresh token is
+        // never due at once
+        long spread = Math.max(
+                1,
+                Math.min(
+                        lifetime.toMillis() * JITTER_PERCENT / 100,
+                        lifetime.minus(refreshAhead).toMillis() / 2));
+        long jitter = Math.floorMod(Objects.hash(connectionId.value(), tokensRecordedAt), spread);
+        return accessTokenExpiresAt.minus(refreshAhead).minusMillis(jitter);
     }
 
     void dropTokens() {
@@ -159,6 +177,9 @@ final class ConnectionState {
         ConnectionTokens tokens =
                 accessToken == null ? null : new ConnectionTokens(accessToken, refreshToken, tokenType, tokenResponse);
         return new ConnectionRow(
-                view, tokens, new RefreshState(refreshLeaseExpiresAt, retryAfter, tokensRecordedAt), lastSequence);
+                view,
+                tokens,
+                new RefreshState(refreshLeaseExpiresAt, retryAfter, tokensRecordedAt, refreshBy),
+                lastSequence);
     }
 }

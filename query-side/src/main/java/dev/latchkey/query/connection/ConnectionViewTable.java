@@ -33,7 +33,7 @@ final class ConnectionViewTable {
             access_token_key_id, access_token_ciphertext, access_token_expires_at, access_token_expires_at_nanos,
             refresh_token_key_id, refresh_token_ciphertext, token_type, token_response_key_id,
             token_response_ciphertext, refresh_decided_at, refresh_lease_expires_at, refresh_retry_after,
-            tokens_recorded_at, last_refreshed_at, refresh_token_expires_at, consecutive_failures, last_failure_at,
+            tokens_recorded_at, last_refreshed_at, refresh_token_expires_at, refresh_by, consecutive_failures, last_failure_at,
             last_failure_reason, next_refresh_at, last_sequence, last_position""";
 
     private static final int COLUMN_COUNT = COLUMNS.split(",").length;
@@ -194,6 +194,7 @@ final class ConnectionViewTable {
         }
         SqlInstants.set(ps, i++, row.lastRefreshedAt);
         SqlInstants.set(ps, i++, row.refreshTokenExpiresAt);
+        SqlInstants.set(ps, i++, row.refreshBy);
         ps.setInt(i++, row.consecutiveFailures);
         SqlInstants.set(ps, i++, row.lastFailureAt);
         ps.setString(i++, row.lastFailureReason);
@@ -234,6 +235,7 @@ final class ConnectionViewTable {
         row.tokensRecordedAt = rs.wasNull() ? null : tokensRecordedAt;
         row.lastRefreshedAt = SqlInstants.get(rs, "last_refreshed_at");
         row.refreshTokenExpiresAt = SqlInstants.get(rs, "refresh_token_expires_at");
+        row.refreshBy = SqlInstants.get(rs, "refresh_by");
         row.consecutiveFailures = rs.getInt("consecutive_failures");
         row.lastFailureAt = SqlInstants.get(rs, "last_failure_at");
         row.lastFailureReason = rs.getString("last_failure_reason");

@@ -10,8 +10,10 @@ import java.time.Instant;
  * @param retryAfter the provider's {@code Retry-After} from the last failed refresh, or null
  * @param tokensRecordedAt the sequence number of the event that recorded the tokens the row holds, or null (none yet,
  *     or a row written before the view kept it)
+ * @param refreshBy when the provider's keep-alive wants the grant refreshed, however long its access token lives, or
+ *     null
  */
-public record RefreshState(Instant leaseExpiresAt, Instant retryAfter, Long tokensRecordedAt) {
+public record RefreshState(Instant leaseExpiresAt, Instant retryAfter, Long tokensRecordedAt, Instant refreshBy) {
 
     public boolean inFlightAt(Instant now) {
         return leaseExpiresAt != null && now.isBefore(leaseExpiresAt);

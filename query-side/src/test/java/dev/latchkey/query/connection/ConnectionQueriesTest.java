@@ -35,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -215,6 +216,43 @@ class ConnectionQueriesTest {
                 .isEmpty();
         assertThat(ids(queries.handle(new FindConnectionsDueForRefresh(now.plusSeconds(4000), 10))))
                 .containsExactly(otherAppShared, alicePrivate, bobPrivate);
+    }
+
+    @Test
+    void connectionsAreCountedByHealthAsEachOneAnswersItAndTheBacklogIsWhatIsDue() {
+        Instant now = log.now();
+        processor.deliver(
+                log.next(new ConnectionEstablished(alicePrivate, tokens("a", now.plusSeconds(30)), null)),
+                log.next(new ConnectionEstablished(
+                        aliceShared,
+                        new TokenSet(
+                                new Sealed("k", "b"),
+                                new Sealed("k", "r"),
+                                now.plusSeconds(3600),
+                                List.of(),
+                                "Bearer",
+                                null,
+                                now.plus(Duration.ofDays(3)),
+                                null),
+                        null)),
+                log.next(new ConnectionEstablished(bobPrivate, tokens("c", now.plusSeconds(3600)), null)),
+                log.next(new RefreshStarted(bobPrivate, now.plusSeconds(30))),
+                log.next(new RefreshFailed(bobPrivate, 3, FailureKind.TRANSIENT, "timeout", now.plusSeconds(5))));
+
+        Map<String, Long> counted = queries.countByHealth(now);
+
+        Map<String, Long> answered = new java.util.HashMap<>();
+        for (String id : TestDatabase.jdbc().queryForList("select connection_id from connection_view", String.class)) {
+            ConnectionView view = queries.handle(new GetConnectionUnscoped(ConnectionId.of(id)))
+                    .orElseThrow()
+                    .connection();
+            answered.merge(ConnectionHealth.of(view, now).state(), 1L, Long::sum);
+        }
+        assertThat(counted).containsAllEntriesOf(answered);
+        assertThat(counted).containsEntry("retrying", 1L).containsEntry("expiring", 1L);
+        // alicePrivate's 30-second token is due halfway through its life
+        assertThat(queries.refreshBacklog(now)).isZero();
+        assertThat(queries.refreshBacklog(now.plusSeconds(16))).isEqualTo(1);
     }
 
     @Test

@@ -429,7 +429,14 @@ class ConnectionViewProjectionTest {
         Instant expiresAt = log.now().plus(Duration.ofHours(1));
         Instant refreshLapses = log.now().plus(Duration.ofDays(100));
         TokenSet withLapse = new TokenSet(
-                sealed("access-1"), sealed("refresh-1"), expiresAt, List.of("read"), "Bearer", null, refreshLapses);
+                sealed("access-1"),
+                sealed("refresh-1"),
+                expiresAt,
+                List.of("read"),
+                "Bearer",
+                null,
+                refreshLapses,
+                null);
         TrackedEventMessage<?> start = log.next(started(id, ALICE, Visibility.USER));
         TrackedEventMessage<?> established = log.next(new ConnectionEstablished(id, withLapse, null));
         processor.deliver(start, established);
@@ -466,6 +473,37 @@ class ConnectionViewProjectionTest {
         // a refresh that says nothing of the refresh token's lifetime: it is not known any more
         assertThat(recovered.refreshTokenExpiresAt()).isNull();
         assertThat(row().refresh().tokensRecordedAt()).isEqualTo(7L);
+    }
+
+    @Test
+    void aTokenThatNeverExpiresIsScheduledOnlyByTheProvidersKeepAlive() {
+        Instant keepAliveBy = log.now().plus(Duration.ofDays(30));
+        TokenSet neverExpiring = new TokenSet(
+                sealed("access-1"), sealed("refresh-1"), null, List.of("read"), "Bearer", null, null, keepAliveBy);
+        TrackedEventMessage<?> start = log.next(started(id, ALICE, Visibility.USER));
+        processor.deliver(start, log.next(new ConnectionEstablished(id, neverExpiring, null)));
+
+        assertThat(row().connection().refresh().nextRefreshAt()).isEqualTo(micros(keepAliveBy.minusSeconds(60)));
+        assertThat(row().refresh().refreshBy()).isEqualTo(micros(keepAliveBy));
+
+        // and an hour-long token of the same grant is refreshed by its expiry, which comes first
+        Instant expiresAt = log.now().plus(Duration.ofHours(1));
+        processor.deliver(
+                log.next(new RefreshStarted(id, log.now().plusSeconds(75))),
+                log.next(new TokensRefreshed(
+                        id,
+                        2,
+                        new TokenSet(
+                                sealed("access-2"),
+                                sealed("refresh-2"),
+                                expiresAt,
+                                List.of("read"),
+                                "Bearer",
+                                null,
+                                null,
+                                keepAliveBy))));
+        assertThat(row().connection().refresh().nextRefreshAt())
+                .isBetween(expiresAt.minusSeconds(60 + 360), expiresAt.minusSeconds(60));
     }
 
     @Test
