@@ -33,7 +33,8 @@ import org.springframework.security.web.SecurityFilterChain;
     Meter.class,
     PeerListController.class,
     RowLockRefreshBench.class,
-    ViewLagBench.class
+    ViewLagBench.class,
+    ScheduleBench.class
 })
 public class BenchConfiguration {
 

@@ -41,6 +41,7 @@ class BenchController {
     private final Meter meter;
     private final RowLockRefreshBench rowLock;
     private final ViewLagBench viewLag;
+    private final ScheduleBench schedule;
 
     BenchController(
             ConnectionSeeder seeder,
@@ -52,7 +53,9 @@ class BenchController {
             ProjectionPositions positions,
             Meter meter,
             RowLockRefreshBench rowLock,
-            ViewLagBench viewLag) {
+            ViewLagBench viewLag,
+            ScheduleBench schedule) {
+        this.schedule = schedule;
         this.meter = meter;
         this.rowLock = rowLock;
         this.viewLag = viewLag;
@@ -144,6 +147,13 @@ class BenchController {
     Map<String, Object> viewLagSample(
             @RequestParam String connectionId, @RequestParam String workspace, @RequestParam String person) {
         return viewLag.sample(connectionId, workspace, person);
+    }
+
+    /** Benchmark 9: what finding the due refreshes costs at {@code connections}, {@code duePercent} % due. */
+    @PostMapping("/schedule")
+    Map<String, Object> schedule(
+            @RequestParam int connections, @RequestParam double duePercent, @RequestParam int runs) throws Exception {
+        return schedule.run(connections, duePercent, runs);
     }
 
     @GetMapping("/due")
