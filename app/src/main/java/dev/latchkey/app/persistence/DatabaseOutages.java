@@ -36,6 +36,9 @@ public final class DatabaseOutages {
                     || cause instanceof SQLRecoverableException) {
                 return true;
             }
+            if (cause instanceof SQLException sql && sql.getSQLState() == null && fromClosedPooledConnection(sql)) {
+                return true;
+            }
             if (cause instanceof SQLException sql
                     && sql.getSQLState() != null
                     && sql.getSQLState().length() >= 2
@@ -44,5 +47,15 @@ public final class DatabaseOutages {
             }
         }
         return false;
+    }
+
+    /**
+     * Hikari's answer on a connection it has already closed because the database cut it off ("Connection is
+     * closed", no SQL state): thrown by its proxy, so the pool, not a statement, says so (soak finding 10: a
+     * disconnect's rollback during a PostgreSQL stop).
+     */
+    private static boolean fromClosedPooledConnection(SQLException failure) {
+        StackTraceElement[] frames = failure.getStackTrace();
+        return frames.length > 0 && frames[0].getClassName().startsWith("com.zaxxer.hikari.pool.ProxyConnection");
     }
 }
