@@ -96,7 +96,13 @@ class ConnectionController {
 
     record AuthFailureBody(String reason, Instant accessTokenExpiresAt) {}
 
-    record RefreshBody(String failedAccessToken) {}
+    /** Its {@code toString} hides the token: Spring MVC logs the bodies it reads at DEBUG. */
+    record RefreshBody(String failedAccessToken) {
+        @Override
+        public String toString() {
+            return "RefreshBody[failedAccessToken=" + (failedAccessToken == null ? "null" : "***") + "]";
+        }
+    }
 
     record RevokedJson(Map<String, String> revoked) {}
 

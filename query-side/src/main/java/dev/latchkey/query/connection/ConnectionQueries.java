@@ -112,11 +112,11 @@ public class ConnectionQueries {
 
     /** How many connections' scheduled refresh has come at {@code now} (the scheduler's backlog), by the index. */
     public long refreshBacklog(Instant now) {
-        Long backlog = jdbc.queryForObject(
+        List<Long> backlog = jdbc.query(
                 "SELECT count(*) FROM connection_view WHERE next_refresh_at IS NOT NULL AND next_refresh_at <= ?",
-                Long.class,
-                java.sql.Timestamp.from(now));
-        return backlog == null ? 0 : backlog;
+                ps -> SqlInstants.set(ps, 1, now),
+                (rs, row) -> rs.getLong(1));
+        return backlog.get(0);
     }
 
     @QueryHandler
