@@ -33,7 +33,9 @@ class ModuleBoundariesTest {
     static final String INFRASTRUCTURE = "Infrastructure";
 
     static final String[] HTTP_PACKAGES = {"dev.latchkey.app.web..", "dev.latchkey.app.browser.."};
-    static final String[] SERVICE_PACKAGES = {"dev.latchkey.app.connection..", "dev.latchkey.app.application.."};
+    static final String[] SERVICE_PACKAGES = {
+        "dev.latchkey.app.connection..", "dev.latchkey.app.application..", "dev.latchkey.app.webhook.."
+    };
     static final String[] INFRASTRUCTURE_PACKAGES = {
         "dev.latchkey.app.authorization..",
         "dev.latchkey.app.provider..",

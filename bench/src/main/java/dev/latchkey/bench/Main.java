@@ -98,6 +98,7 @@ public final class Main {
                 guard("5", () -> new CommandLatencyRow(stage).run());
                 guard("8", () -> new ViewLagRow(stage).run());
                 guard("9", () -> new ScheduleRow(stage).run());
+                guard("10", () -> new WebhookRow(stage).run());
                 guard("4", () -> new ReplayRow(stage).run());
                 rss = rss("after all rows", server);
                 JsonNode end = stage.calls.bench("GET", "/store");

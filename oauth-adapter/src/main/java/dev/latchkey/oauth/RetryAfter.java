@@ -7,14 +7,14 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** RFC 9110 §10.2.3 {@code Retry-After}: delay-seconds or an HTTP date. */
-final class RetryAfter {
+public final class RetryAfter {
 
     private static final Duration LONGEST = Duration.ofDays(1);
 
     private RetryAfter() {}
 
     /** @return null when the header is absent or unreadable; never negative, at most a day */
-    static Duration parse(String header, Clock clock) {
+    public static Duration parse(String header, Clock clock) {
         if (header == null || header.isBlank()) {
             return null;
         }

@@ -76,6 +76,20 @@ class SecretsNeverLeakTest extends JourneyTest {
                     "application view",
                     api.get(admin, "/v1/applications/" + applicationId).raw());
 
+            // a webhook endpoint receives every lifecycle event of the journey; its secret is answered once, at
+            // creation (that answer exists to hand it out, so it is not recorded), and is a secret everywhere else
+            WebhookReceiver receiver = WebhookReceiver.start();
+            Api.Answer endpoint = api.post(
+                    admin, "/v1/applications/" + applicationId + "/webhook-endpoints", Map.of("url", receiver.url()));
+            assertThat(endpoint.status()).isEqualTo(201);
+            String endpointPath = "/v1/applications/" + applicationId + "/webhook-endpoints/"
+                    + endpoint.body().path("id").asText();
+            scanner.secret("webhook secret", endpoint.body().path("secret").asText());
+            scanner.recordResponse(
+                    "webhook endpoints",
+                    api.get(admin, "/v1/applications/" + applicationId + "/webhook-endpoints")
+                            .raw());
+
             // connect
             String id = connectRecording(
                     scanner,
@@ -122,7 +136,24 @@ class SecretsNeverLeakTest extends JourneyTest {
                     "member list after revoke",
                     api.get(alice, "/v1/connections").raw());
 
-            assertThat(scanner.labels()).hasSizeGreaterThanOrEqualTo(11);
+            // created, auth_failed, reconnected, deleted
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> receiver.received().size() >= 4);
+            receiver.close();
+            for (WebhookReceiver.Received delivered : receiver.received()) {
+                scanner.recordResponse(
+                        "webhook " + delivered.webhookId(),
+                        Map.of(
+                                "webhook-signature", java.util.List.of(delivered.signature()),
+                                "webhook-id", java.util.List.of(delivered.webhookId())),
+                        delivered.body());
+            }
+            scanner.recordResponse(
+                    "webhook deliveries",
+                    api.get(admin, endpointPath + "/deliveries").raw());
+
+            assertThat(scanner.labels()).hasSizeGreaterThanOrEqualTo(12);
             scanner.stopCapturingLogs();
             scanner.scanEverything(dataSource).assertClean();
         }

@@ -27,4 +27,14 @@ public record SealingContext(String keyOwner, String associatedData) {
         return new SealingContext(
                 "application:" + application.value(), "application=" + application.value() + ";variable=" + variable);
     }
+
+    /**
+     * A webhook endpoint's signing secret: each endpoint has its own data key, shredded when the endpoint is deleted.
+     *
+     * @param slot {@code current} or {@code previous} (the one kept for the overlap after a rotation)
+     */
+    public static SealingContext forWebhookEndpoint(String endpointId, String slot) {
+        return new SealingContext(
+                "webhook-endpoint:" + endpointId, "webhookEndpoint=" + endpointId + ";secret=" + slot);
+    }
 }
