@@ -49,7 +49,7 @@ public abstract class LatchkeySpringTest {
         registry.add("latchkey.uninstall.interval", () -> "0s"); // tests run the uninstall workers as nodes would
         // a receiver that hangs is given up on in 2 s, not 15; a claim outlives it by the least the rule allows
         registry.add("latchkey.webhooks.timeout", () -> "2s");
-        registry.add("latchkey.webhooks.lease", () -> "12s");
+        registry.add("latchkey.webhooks.lease", () -> "14s");
         registry.add("latchkey.webhooks.interval", () -> "250ms");
         registry.add("latchkey.public-url", () -> PUBLIC_URL);
         registry.add("server.address", () -> "127.0.0.1");

@@ -145,12 +145,14 @@ final class WebhookRow {
             }
             renamers.shutdown();
             awaitProcessorCaughtUp();
+            JsonNode before = stage.meter();
             long released = System.nanoTime();
             receiver.gate.countDown();
             if (!receiver.expected.await(10, TimeUnit.MINUTES)) {
                 throw new IllegalStateException("the backlog did not drain");
             }
             double drainSeconds = (System.nanoTime() - released) / 1e9;
+            Cost drainCost = Cost.between(before, stage.meter(), deliveries);
             // the SENDERS requests held at the gate were sent before the release: they count, answered after it
             double perSecond = deliveries / drainSeconds;
 
@@ -187,7 +189,7 @@ final class WebhookRow {
                     f("%.2f×", ratio),
                     "—",
                     "—",
-                    "—");
+                    drainCost.perOperation());
             stage.report.line(
                     "10",
                     "lag from a rename (PATCH start) to its delivery's arrival",

@@ -15,10 +15,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -186,12 +187,18 @@ public class WebhookEndpoints {
     /** Where a delivery goes and the secrets that sign it. */
     record Target(String url, List<Secret> secrets) {}
 
+    /** Secrets opened for signing, with the ciphertexts they came from: opened again only when those change. */
+    private record Opened(Sealed current, Sealed previous, Secret currentSecret, Secret previousSecret) {}
+
+    private final Map<String, Opened> opened = new ConcurrentHashMap<>();
+
     /**
      * Where to send a delivery at {@code now}, signed by the current secret and by the previous one within its
-     * overlap; empty when the endpoint is gone.
+     * overlap; empty when the endpoint is gone. The endpoint's row is read every time (a rotation on any node
+     * applies to the next attempt); its secrets are unsealed only when their ciphertexts changed.
      */
     Optional<Target> target(String id, Instant now) {
-        return jdbc
+        Optional<Target> target = jdbc
                 .query(
                         """
                         select url, secret_key_id, secret_ciphertext, previous_secret_key_id,
@@ -199,25 +206,42 @@ public class WebhookEndpoints {
                         from webhook_endpoint where id = ?
                         """,
                         (rs, n) -> {
-                            List<Secret> secrets = new ArrayList<>(2);
-                            secrets.add(sealer.unseal(
-                                    new Sealed(rs.getString("secret_key_id"), rs.getString("secret_ciphertext")),
-                                    SealingContext.forWebhookEndpoint(id, CURRENT)));
+                            Sealed current =
+                                    new Sealed(rs.getString("secret_key_id"), rs.getString("secret_ciphertext"));
+                            Sealed previous = rs.getString("previous_secret_key_id") == null
+                                    ? null
+                                    : new Sealed(
+                                            rs.getString("previous_secret_key_id"),
+                                            rs.getString("previous_secret_ciphertext"));
+                            Opened secrets = opened(id, current, previous);
                             Instant until = SqlInstants.get(rs, "previous_secret_until");
-                            if (rs.getString("previous_secret_key_id") != null
-                                    && until != null
-                                    && now.isBefore(until)) {
-                                secrets.add(sealer.unseal(
-                                        new Sealed(
-                                                rs.getString("previous_secret_key_id"),
-                                                rs.getString("previous_secret_ciphertext")),
-                                        SealingContext.forWebhookEndpoint(id, PREVIOUS)));
-                            }
-                            return new Target(rs.getString("url"), secrets);
+                            return new Target(
+                                    rs.getString("url"),
+                                    previous != null && until != null && now.isBefore(until)
+                                            ? List.of(secrets.currentSecret(), secrets.previousSecret())
+                                            : List.of(secrets.currentSecret()));
                         },
                         id)
                 .stream()
                 .findFirst();
+        if (target.isEmpty()) {
+            opened.remove(id);
+        }
+        return target;
+    }
+
+    private Opened opened(String id, Sealed current, Sealed previous) {
+        Opened known = opened.get(id);
+        if (known != null && known.current().equals(current) && java.util.Objects.equals(known.previous(), previous)) {
+            return known;
+        }
+        Opened fresh = new Opened(
+                current,
+                previous,
+                sealer.unseal(current, SealingContext.forWebhookEndpoint(id, CURRENT)),
+                previous == null ? null : sealer.unseal(previous, SealingContext.forWebhookEndpoint(id, PREVIOUS)));
+        opened.put(id, fresh);
+        return fresh;
     }
 
     private Endpoint endpoint(ResultSet rs) throws SQLException {

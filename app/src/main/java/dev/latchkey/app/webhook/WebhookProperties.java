@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     dispatcher off
  * @param parallelism how many deliveries a node sends at once (none holds a database connection while it waits)
  * @param timeout the whole of one attempt: connecting, sending and the receiver's answer
- * @param lease how long a claim holds off other nodes; a claim of a node that died is taken over after it. Longer
- *     than an attempt can take
+ * @param lease how long a claim holds off other nodes; a claim of a node that died is taken over after it. At least
+ *     twice the timeout and 10 s: a claimed delivery may wait for one attempt of its node before its own
  */
 @ConfigurationProperties(prefix = "latchkey.webhooks")
 public record WebhookProperties(
@@ -25,9 +25,9 @@ public record WebhookProperties(
         if (parallelism < 1 || interval.isNegative() || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("latchkey.webhooks.*: parallelism and timeout must be positive");
         }
-        if (lease.compareTo(timeout.plusSeconds(10)) < 0) {
+        if (lease.compareTo(timeout.multipliedBy(2).plusSeconds(10)) < 0) {
             throw new IllegalArgumentException(
-                    "latchkey.webhooks.lease must be at least latchkey.webhooks.timeout + 10s");
+                    "latchkey.webhooks.lease must be at least twice latchkey.webhooks.timeout + 10s");
         }
     }
 }

@@ -407,7 +407,7 @@ class WebhookDeliveryTest extends JourneyTest {
         }
         dispatcher.wake();
         assertThat(receiver.received()).isEmpty();
-        MovableClock.advance(Duration.ofSeconds(13)); // the lease (12 s in the tests) has run out
+        MovableClock.advance(Duration.ofSeconds(15)); // the lease (14 s in the tests) has run out
         List<WebhookReceiver.Received> received = awaitReceived(1);
         JsonNode delivered =
                 awaitDelivery(endpoint, d -> d.path("status").asText().equals("delivered"));
