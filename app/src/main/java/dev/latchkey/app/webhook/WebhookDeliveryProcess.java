@@ -104,134 +104,161 @@ public class WebhookDeliveryProcess {
     @EventHandler
     @DisallowReplay
     public void on(ConnectionEstablished event, EventMessage<?> message) {
-        guarded(message, event.connectionId().value(), () -> {
-            subject(event.connectionId().value()).ifPresent(before -> {
-                jdbc.update(
-                        """
-                        update webhook_subject set status = 'active', handle = ?, was_active = true, retrying = false,
-                                                   refresh_token_expires_at = ?
-                        where connection_id = ?
-                        """, event.handle(), timestamp(event.tokens().refreshTokenExpiresAt()), before.connectionId());
-                announce(
-                        before.wasActive()
-                                ? WebhookEventType.CONNECTION_RECONNECTED
-                                : WebhookEventType.CONNECTION_CREATED,
-                        message.getIdentifier(),
-                        message.getTimestamp(),
-                        before.connectionId(),
-                        null);
-            });
-        });
+        guarded(
+                message,
+                event.connectionId().value(),
+                () -> change(
+                                event.connectionId().value(),
+                                "status = 'active', handle = ?, was_active = true, retrying = false,"
+                                        + " refresh_token_expires_at = ?",
+                                event.handle(),
+                                timestamp(event.tokens().refreshTokenExpiresAt()))
+                        .ifPresent(change -> announce(
+                                change.before().wasActive()
+                                        ? WebhookEventType.CONNECTION_RECONNECTED
+                                        : WebhookEventType.CONNECTION_CREATED,
+                                message.getIdentifier(),
+                                message.getTimestamp(),
+                                change.after(),
+                                null)));
     }
 
     @EventHandler
     @DisallowReplay
     public void on(TokensRefreshed event, EventMessage<?> message) {
-        guarded(message, event.connectionId().value(), () -> {
-            subject(event.connectionId().value()).ifPresent(before -> {
-                jdbc.update(
-                        "update webhook_subject set retrying = false, refresh_token_expires_at = ? where connection_id = ?",
-                        timestamp(event.tokens().refreshTokenExpiresAt()),
-                        before.connectionId());
-                if (before.retrying()) {
-                    announce(
-                            WebhookEventType.CONNECTION_RECOVERED,
-                            message.getIdentifier(),
-                            message.getTimestamp(),
-                            before.connectionId(),
-                            null);
-                }
-            });
-        });
+        guarded(
+                message,
+                event.connectionId().value(),
+                () -> change(
+                                event.connectionId().value(),
+                                "retrying = false, refresh_token_expires_at = ?",
+                                timestamp(event.tokens().refreshTokenExpiresAt()))
+                        .filter(change -> change.before().retrying())
+                        .ifPresent(change -> announce(
+                                WebhookEventType.CONNECTION_RECOVERED,
+                                message.getIdentifier(),
+                                message.getTimestamp(),
+                                change.after(),
+                                null)));
     }
 
+    /** The first failed refresh of an active connection that was not retrying already. */
     @EventHandler
     @DisallowReplay
     public void on(RefreshFailed event, EventMessage<?> message) {
-        guarded(message, event.connectionId().value(), () -> {
-            subject(event.connectionId().value())
-                    .filter(before ->
-                            !before.retrying() && ConnectionStatus.ACTIVE.wire().equals(before.status()))
-                    .ifPresent(before -> {
-                        jdbc.update(
-                                "update webhook_subject set retrying = true where connection_id = ?",
-                                before.connectionId());
-                        announce(
+        guarded(
+                message,
+                event.connectionId().value(),
+                () -> jdbc.query(
+                                "update webhook_subject set retrying = true"
+                                        + " where connection_id = ? and status = 'active' and not retrying returning *",
+                                (rs, n) -> subject(rs),
+                                event.connectionId().value())
+                        .forEach(after -> announce(
                                 WebhookEventType.CONNECTION_RETRYING,
                                 message.getIdentifier(),
                                 message.getTimestamp(),
-                                before.connectionId(),
-                                event.reason());
-                    });
-        });
+                                after,
+                                event.reason())));
     }
 
     @EventHandler
     @DisallowReplay
     public void on(ConnectionAuthFailed event, EventMessage<?> message) {
-        guarded(message, event.connectionId().value(), () -> {
-            subject(event.connectionId().value()).ifPresent(before -> {
-                jdbc.update(
-                        "update webhook_subject set status = 'auth-failed', retrying = false where connection_id = ?",
-                        before.connectionId());
-                announce(
-                        WebhookEventType.CONNECTION_AUTH_FAILED,
-                        message.getIdentifier(),
-                        message.getTimestamp(),
-                        before.connectionId(),
-                        event.reason());
-            });
-        });
+        guarded(
+                message,
+                event.connectionId().value(),
+                () -> change(event.connectionId().value(), "status = 'auth-failed', retrying = false")
+                        .ifPresent(change -> announce(
+                                WebhookEventType.CONNECTION_AUTH_FAILED,
+                                message.getIdentifier(),
+                                message.getTimestamp(),
+                                change.after(),
+                                event.reason())));
     }
 
     @EventHandler
     @DisallowReplay
     public void on(ConnectionRenamed event, EventMessage<?> message) {
-        guarded(message, event.connectionId().value(), () -> {
-            subject(event.connectionId().value()).ifPresent(before -> {
-                jdbc.update(
-                        "update webhook_subject set name = ? where connection_id = ?",
-                        event.name(),
-                        before.connectionId());
-                updated(before, message);
-            });
-        });
+        guarded(
+                message,
+                event.connectionId().value(),
+                () -> change(event.connectionId().value(), "name = ?", event.name())
+                        .ifPresent(change -> updated(change.after(), message, true)));
     }
 
     @EventHandler
     @DisallowReplay
     public void on(VisibilityChanged event, EventMessage<?> message) {
-        guarded(message, event.connectionId().value(), () -> {
-            subject(event.connectionId().value()).ifPresent(before -> {
-                jdbc.update(
-                        "update webhook_subject set visibility = ? where connection_id = ?",
-                        event.visibility().wire(),
-                        before.connectionId());
-                updated(before, message);
-            });
-        });
+        // the last event an UpdateConnection applies: nothing of its command follows it
+        guarded(
+                message,
+                event.connectionId().value(),
+                () -> change(
+                                event.connectionId().value(),
+                                "visibility = ?",
+                                event.visibility().wire())
+                        .ifPresent(change -> updated(change.after(), message, false)));
     }
 
     @EventHandler
     @DisallowReplay
     public void on(ConnectionRevoked event, EventMessage<?> message) {
-        guarded(message, event.connectionId().value(), () -> {
-            subject(event.connectionId().value()).ifPresent(before -> {
-                jdbc.update(
-                        "update webhook_subject set status = 'revoked', retrying = false, deleted_announced = true"
-                                + " where connection_id = ?",
-                        before.connectionId());
-                // a connection that never became active was never announced: its end is not either
-                if (before.wasActive() && !before.deletedAnnounced()) {
-                    announce(
-                            WebhookEventType.CONNECTION_DELETED,
-                            message.getIdentifier(),
-                            message.getTimestamp(),
-                            before.connectionId(),
-                            null);
-                }
-            });
-        });
+        guarded(
+                message,
+                event.connectionId().value(),
+                () -> change(
+                                event.connectionId().value(),
+                                "status = 'revoked', retrying = false, deleted_announced = true")
+                        // a connection that never became active was never announced: its end is not either
+                        .filter(change ->
+                                change.before().wasActive() && !change.before().deletedAnnounced())
+                        .ifPresent(change -> announce(
+                                WebhookEventType.CONNECTION_DELETED,
+                                message.getIdentifier(),
+                                message.getTimestamp(),
+                                change.after(),
+                                null)));
+    }
+
+    /** A subject as it was before a change, and after. */
+    record Change(Subject before, Subject after) {}
+
+    /**
+     * Changes a subject in one statement and answers it before and after; empty when the connection is unknown here
+     * (started before this process existed and never seen since).
+     */
+    private Optional<Change> change(String connectionId, String set, Object... arguments) {
+        Object[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+        all[arguments.length] = connectionId;
+        return jdbc
+                .query(
+                        "update webhook_subject s set " + set
+                                + " from (select * from webhook_subject where connection_id = ? for update) b"
+                                + " where s.connection_id = b.connection_id"
+                                + " returning b.was_active as before_was_active, b.retrying as before_retrying,"
+                                + " b.deleted_announced as before_deleted_announced, s.*",
+                        (rs, n) -> {
+                            Subject after = subject(rs);
+                            Subject before = new Subject(
+                                    after.connectionId(),
+                                    after.workspaceId(),
+                                    after.applicationId(),
+                                    after.providerName(),
+                                    after.userWorkspaceId(),
+                                    after.visibility(),
+                                    null,
+                                    null,
+                                    null,
+                                    rs.getBoolean("before_was_active"),
+                                    rs.getBoolean("before_retrying"),
+                                    rs.getBoolean("before_deleted_announced"),
+                                    null);
+                            return new Change(before, after);
+                        },
+                        all) // the SET's arguments bind first, then the sub-select's id
+                .stream()
+                .findFirst();
     }
 
     /**
@@ -281,9 +308,10 @@ public class WebhookDeliveryProcess {
      * of its events (read from the event store: the command's events commit together, so the next one is there),
      * whatever batches the processor splits them into.
      */
-    private void updated(Subject before, EventMessage<?> message) {
+    private void updated(Subject after, EventMessage<?> message, boolean mayBeFollowed) {
         Object correlation = message.getMetaData().get(AuditMetadata.CORRELATION_ID);
-        if (correlation != null
+        if (mayBeFollowed
+                && correlation != null
                 && message instanceof DomainEventMessage<?> domain
                 && sameCommandChangesMore(domain, correlation.toString())) {
             return;
@@ -292,7 +320,7 @@ public class WebhookDeliveryProcess {
                 WebhookEventType.CONNECTION_UPDATED,
                 correlation == null ? message.getIdentifier() : "command:" + correlation,
                 message.getTimestamp(),
-                before.connectionId(),
+                after,
                 null);
     }
 
@@ -332,9 +360,8 @@ public class WebhookDeliveryProcess {
     }
 
     /** A delivery of the connection as it is now, after the event, to each endpoint that wants the type. */
-    private void announce(WebhookEventType type, String eventKey, Instant at, String connectionId, String reason) {
-        Subject now = subject(connectionId).orElseThrow();
-        insert(type, eventKey, at, now.applicationId(), connectionId, body(type, at, now, now.status(), reason));
+    private void announce(WebhookEventType type, String eventKey, Instant at, Subject now, String reason) {
+        insert(type, eventKey, at, now.applicationId(), now.connectionId(), body(type, at, now, now.status(), reason));
     }
 
     /**
@@ -342,16 +369,17 @@ public class WebhookDeliveryProcess {
      * the caller's transaction, which holds the subject's row.
      */
     void announceExpiring(String connectionId, Instant refreshTokenExpiresAt, Instant now) {
-        jdbc.update(
-                "update webhook_subject set expiring_announced_for = ? where connection_id = ?",
-                Timestamp.from(refreshTokenExpiresAt),
-                connectionId);
-        announce(
-                WebhookEventType.CONNECTION_EXPIRING,
-                "expiring:" + connectionId + ":" + refreshTokenExpiresAt.toEpochMilli(),
-                now,
-                connectionId,
-                null);
+        jdbc.query(
+                        "update webhook_subject set expiring_announced_for = ? where connection_id = ? returning *",
+                        (rs, n) -> subject(rs),
+                        Timestamp.from(refreshTokenExpiresAt),
+                        connectionId)
+                .forEach(subject -> announce(
+                        WebhookEventType.CONNECTION_EXPIRING,
+                        "expiring:" + connectionId + ":" + refreshTokenExpiresAt.toEpochMilli(),
+                        now,
+                        subject,
+                        null));
     }
 
     private void insert(

@@ -1,5 +1,8 @@
 package dev.latchkey.bench.server;
 
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+
 import dev.latchkey.app.writemodel.Actor;
 import dev.latchkey.app.authorization.AuthorizationSecrets;
 import dev.latchkey.app.writemodel.CommandSender;
@@ -53,6 +56,7 @@ class AppendBench {
         """;
 
     private final CommandSender commands;
+    private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
     private final Serializer serializer;
     private final Clock clock;
@@ -65,12 +69,14 @@ class AppendBench {
 
     AppendBench(
             CommandSender commands,
+            EventProcessingConfiguration processing,
             JdbcTemplate jdbc,
             @Qualifier("eventSerializer") Serializer serializer,
             Clock clock,
             Meter meter) {
         this.meter = meter;
         this.commands = commands;
+        this.processing = processing;
         this.jdbc = jdbc;
         this.serializer = serializer;
         this.clock = clock;
@@ -80,6 +86,27 @@ class AppendBench {
     void prepareBaseline() {
         jdbc.execute("CREATE TABLE IF NOT EXISTS bench_event_entry (LIKE domain_event_entry INCLUDING ALL)");
         jdbc.execute("CREATE SEQUENCE IF NOT EXISTS bench_event_entry_seq INCREMENT BY 1");
+    }
+
+    /**
+     * @param paused with every streaming processor shut down for the window (started again after it): the append
+     *     alone, without the views, processes and webhooks applying the same events on the same two cores
+     */
+    Map<String, Object> run(Kind kind, Owner owner, int callers, Duration duration, boolean paused) throws Exception {
+        if (!paused) {
+            return run(kind, owner, callers, duration);
+        }
+        List<StreamingEventProcessor> stopped = processing.eventProcessors().values().stream()
+                .filter(StreamingEventProcessor.class::isInstance)
+                .map(StreamingEventProcessor.class::cast)
+                .filter(StreamingEventProcessor::isRunning)
+                .toList();
+        stopped.forEach(StreamingEventProcessor::shutDown);
+        try {
+            return run(kind, owner, callers, duration);
+        } finally {
+            stopped.forEach(StreamingEventProcessor::start);
+        }
     }
 
     Map<String, Object> run(Kind kind, Owner owner, int callers, Duration duration) throws Exception {

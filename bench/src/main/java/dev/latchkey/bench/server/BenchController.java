@@ -186,13 +186,15 @@ class BenchController {
             @RequestParam String workspace,
             @RequestParam String person,
             @RequestParam String application,
-            @RequestParam String provider)
+            @RequestParam String provider,
+            @RequestParam(defaultValue = "false") boolean paused)
             throws Exception {
         return append.run(
                 AppendBench.Kind.valueOf(kind),
                 owner(workspace, person, application, provider),
                 callers,
-                Duration.ofMillis(millis));
+                Duration.ofMillis(millis),
+                paused);
     }
 
     @PostMapping("/history")
