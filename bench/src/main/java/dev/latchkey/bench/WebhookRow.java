@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -104,12 +105,17 @@ final class WebhookRow {
         Stage.progress("10: webhook deliveries to a receiver answering in " + RECEIVER_LATENCY.toMillis() + " ms");
         int connections = stage.plan.quick() ? 20 : CONNECTIONS;
         int lagSamples = stage.plan.quick() ? 20 : 200;
-        String admin = stage.token(Map.of("sub", "bench-admin", "scope", "apps:admin"));
-        String person = stage.token(Map.of(
-                "sub", "user:bench",
-                "wid", WORKSPACE,
-                "uwid", Stage.PERSON,
-                "scope", "connections:read connections:write"));
+        // the application's time: earlier rows may have moved its clock, and a caller token must be valid then
+        Instant now = Instant.parse(
+                stage.calls.bench("POST", "/shift", "seconds", 0).path("now").asText());
+        String admin = stage.token(Map.of("sub", "bench-admin", "scope", "apps:admin"), now);
+        String person = stage.token(
+                Map.of(
+                        "sub", "user:bench",
+                        "wid", WORKSPACE,
+                        "uwid", Stage.PERSON,
+                        "scope", "connections:read connections:write"),
+                now);
         try (Receiver receiver = new Receiver()) {
             JsonNode endpoint = stage.calls.api(
                     "POST",

@@ -51,6 +51,19 @@ public class WebhookDeliveryProcess {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliveryProcess.class);
 
+    /** Every key of a body's {@code data}, present in each (null when it does not apply). */
+    static final List<String> DATA_KEYS = List.of(
+            "connectionId",
+            "applicationId",
+            "workspaceId",
+            "providerName",
+            "userWorkspaceId",
+            "visibility",
+            "status",
+            "name",
+            "handle",
+            "reason");
+
     /** A connection as the processor knows it. */
     record Subject(
             String connectionId,
@@ -117,8 +130,7 @@ public class WebhookDeliveryProcess {
                                 change.before().wasActive()
                                         ? WebhookEventType.CONNECTION_RECONNECTED
                                         : WebhookEventType.CONNECTION_CREATED,
-                                message.getIdentifier(),
-                                message.getTimestamp(),
+                                message,
                                 change.after(),
                                 null)));
     }
@@ -126,20 +138,12 @@ public class WebhookDeliveryProcess {
     @EventHandler
     @DisallowReplay
     public void on(TokensRefreshed event, EventMessage<?> message) {
-        guarded(
-                message,
-                event.connectionId().value(),
-                () -> change(
-                                event.connectionId().value(),
-                                "retrying = false, refresh_token_expires_at = ?",
-                                timestamp(event.tokens().refreshTokenExpiresAt()))
-                        .filter(change -> change.before().retrying())
-                        .ifPresent(change -> announce(
-                                WebhookEventType.CONNECTION_RECOVERED,
-                                message.getIdentifier(),
-                                message.getTimestamp(),
-                                change.after(),
-                                null)));
+        change(
+                        event.connectionId().value(),
+                        "retrying = false, refresh_token_expires_at = ?",
+                        timestamp(event.tokens().refreshTokenExpiresAt()))
+                .filter(change -> change.before().retrying())
+                .ifPresent(change -> announce(WebhookEventType.CONNECTION_RECOVERED, message, change.after(), null));
     }
 
     /** The first failed refresh of an active connection that was not retrying already. */
@@ -154,12 +158,8 @@ public class WebhookDeliveryProcess {
                                         + " where connection_id = ? and status = 'active' and not retrying returning *",
                                 (rs, n) -> subject(rs),
                                 event.connectionId().value())
-                        .forEach(after -> announce(
-                                WebhookEventType.CONNECTION_RETRYING,
-                                message.getIdentifier(),
-                                message.getTimestamp(),
-                                after,
-                                event.reason())));
+                        .forEach(after ->
+                                announce(WebhookEventType.CONNECTION_RETRYING, message, after, event.reason())));
     }
 
     @EventHandler
@@ -170,11 +170,7 @@ public class WebhookDeliveryProcess {
                 event.connectionId().value(),
                 () -> change(event.connectionId().value(), "status = 'auth-failed', retrying = false")
                         .ifPresent(change -> announce(
-                                WebhookEventType.CONNECTION_AUTH_FAILED,
-                                message.getIdentifier(),
-                                message.getTimestamp(),
-                                change.after(),
-                                event.reason())));
+                                WebhookEventType.CONNECTION_AUTH_FAILED, message, change.after(), event.reason())));
     }
 
     @EventHandler
@@ -191,34 +187,21 @@ public class WebhookDeliveryProcess {
     @DisallowReplay
     public void on(VisibilityChanged event, EventMessage<?> message) {
         // the last event an UpdateConnection applies: nothing of its command follows it
-        guarded(
-                message,
-                event.connectionId().value(),
-                () -> change(
-                                event.connectionId().value(),
-                                "visibility = ?",
-                                event.visibility().wire())
-                        .ifPresent(change -> updated(change.after(), message, false)));
+        change(
+                        event.connectionId().value(),
+                        "visibility = ?",
+                        event.visibility().wire())
+                .ifPresent(change -> updated(change.after(), message, false));
     }
 
     @EventHandler
     @DisallowReplay
     public void on(ConnectionRevoked event, EventMessage<?> message) {
-        guarded(
-                message,
-                event.connectionId().value(),
-                () -> change(
-                                event.connectionId().value(),
-                                "status = 'revoked', retrying = false, deleted_announced = true")
-                        // a connection that never became active was never announced: its end is not either
-                        .filter(change ->
-                                change.before().wasActive() && !change.before().deletedAnnounced())
-                        .ifPresent(change -> announce(
-                                WebhookEventType.CONNECTION_DELETED,
-                                message.getIdentifier(),
-                                message.getTimestamp(),
-                                change.after(),
-                                null)));
+        change(event.connectionId().value(), "status = 'revoked', retrying = false, deleted_announced = true")
+                // a connection that never became active was never announced: its end is not either
+                .filter(change ->
+                        change.before().wasActive() && !change.before().deletedAnnounced())
+                .ifPresent(change -> announce(WebhookEventType.CONNECTION_DELETED, message, change.after(), null));
     }
 
     /** A subject as it was before a change, and after. */
@@ -341,7 +324,8 @@ public class WebhookDeliveryProcess {
     }
 
     /**
-     * Applies one event inside a savepoint. An outage fails the batch (the processor retries it); an event the
+     * Applies one event that carries text inside a savepoint (events without text, the refresh's above all, go
+     * without: only an outage makes them fail). An outage fails the batch (the processor retries it); an event the
      * database refuses (a poison event: text PostgreSQL cannot store, which the API never lets in) is rolled back,
      * logged by type and sequence, never by payload, and announces nothing: every other connection goes on.
      */
@@ -360,6 +344,11 @@ public class WebhookDeliveryProcess {
     }
 
     /** A delivery of the connection as it is now, after the event, to each endpoint that wants the type. */
+    /** A delivery of what the event made of the connection, keyed by the event. */
+    private void announce(WebhookEventType type, EventMessage<?> message, Subject now, String reason) {
+        announce(type, message.getIdentifier(), message.getTimestamp(), now, reason);
+    }
+
     private void announce(WebhookEventType type, String eventKey, Instant at, Subject now, String reason) {
         insert(type, eventKey, at, now.applicationId(), now.connectionId(), body(type, at, now, now.status(), reason));
     }
@@ -433,18 +422,7 @@ public class WebhookDeliveryProcess {
     private String applicationBody(Instant at, String application) {
         ObjectNode body = envelope(WebhookEventType.APPLICATION_UNINSTALLED, at);
         ObjectNode data = body.putObject("data");
-        for (String key : new String[] {
-            "connectionId",
-            "applicationId",
-            "workspaceId",
-            "providerName",
-            "userWorkspaceId",
-            "visibility",
-            "status",
-            "name",
-            "handle",
-            "reason"
-        }) {
+        for (String key : DATA_KEYS) {
             data.putNull(key);
         }
         data.put("applicationId", application);
