@@ -378,7 +378,8 @@ class WebhookDeliveryTest extends JourneyTest {
                                 id)
                         == 1);
 
-        assertThat(expiring.announceDue()).isGreaterThanOrEqualTo(1);
+        // each node also runs this once a minute: whichever run finds it first announces it, and no later one does
+        expiring.announceDue();
         assertThat(expiring.announceDue()).isZero();
         JsonNode body = json.readTree(awaitReceived(1).get(0).body());
         assertThat(body.path("type").asText()).isEqualTo("connection.expiring");
