@@ -3,7 +3,6 @@ package dev.latchkey.app.webhook;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.latchkey.app.persistence.DatabaseOutages;
 import dev.latchkey.domain.application.ApplicationUninstalled;
 import dev.latchkey.domain.audit.AuditMetadata;
 import dev.latchkey.domain.connection.AuthorizationStarted;
@@ -325,13 +324,16 @@ public class WebhookDeliveryProcess {
 
     /**
      * Applies one event that carries text inside a savepoint (events without text, the refresh's above all, go
-     * without: only an outage makes them fail). An outage fails the batch (the processor retries it); an event the
-     * database refuses (a poison event: text PostgreSQL cannot store, which the API never lets in) is rolled back,
-     * logged by type and sequence, never by payload, and announces nothing: every other connection goes on.
+     * without: only an outage makes them fail). An event whose values the database refuses (a poison event: text
+     * PostgreSQL cannot store, which the API never lets in) is rolled back, logged by type and sequence, never by
+     * payload, and announces nothing: every other connection goes on. Any other failure fails the batch, which the
+     * processor retries.
      */
     private void guarded(EventMessage<?> message, String sequence, Runnable apply) {
         Savepoints.attempt(jdbc, apply).ifPresent(failure -> {
-            if (DatabaseOutages.isOutage(failure)) {
+            if (!refusesTheData(failure)) {
+                // an outage, a deadlock with another node briefly holding the segment too, anything else: the batch
+                // fails and is retried, so no event is skipped and the deliveries keep the order of the events
                 throw failure;
             }
             log.warn(
@@ -341,6 +343,19 @@ public class WebhookDeliveryProcess {
                     sequence,
                     failure.getClass().getSimpleName());
         });
+    }
+
+    /**
+     * Whether PostgreSQL refused the values themselves (SQLSTATE class 22, data exception: a NUL in a text, a value
+     * too long): applying the event again would fail again.
+     */
+    static boolean refusesTheData(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState().startsWith("22");
+            }
+        }
+        return false;
     }
 
     /** A delivery of the connection as it is now, after the event, to each endpoint that wants the type. */
