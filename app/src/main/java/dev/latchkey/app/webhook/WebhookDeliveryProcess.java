@@ -15,7 +15,6 @@ import dev.latchkey.domain.connection.RefreshFailed;
 import dev.latchkey.domain.connection.TokensRefreshed;
 import dev.latchkey.domain.connection.VisibilityChanged;
 import dev.latchkey.query.projection.Savepoints;
-import dev.latchkey.query.projection.SqlInstants;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -76,8 +75,7 @@ public class WebhookDeliveryProcess {
             String handle,
             boolean wasActive,
             boolean retrying,
-            boolean deletedAnnounced,
-            Instant refreshTokenExpiresAt) {}
+            boolean deletedAnnounced) {}
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -203,8 +201,11 @@ public class WebhookDeliveryProcess {
                 .ifPresent(change -> announce(WebhookEventType.CONNECTION_DELETED, message, change.after(), null));
     }
 
+    /** What a change needs of the subject as it was: the states whose entry is announced. */
+    record Before(boolean wasActive, boolean retrying, boolean deletedAnnounced) {}
+
     /** A subject as it was before a change, and after. */
-    record Change(Subject before, Subject after) {}
+    record Change(Before before, Subject after) {}
 
     /**
      * Changes a subject in one statement and answers it before and after; empty when the connection is unknown here
@@ -222,20 +223,10 @@ public class WebhookDeliveryProcess {
                                 + " b.deleted_announced as before_deleted_announced, s.*",
                         (rs, n) -> {
                             Subject after = subject(rs);
-                            Subject before = new Subject(
-                                    after.connectionId(),
-                                    after.workspaceId(),
-                                    after.applicationId(),
-                                    after.providerName(),
-                                    after.userWorkspaceId(),
-                                    after.visibility(),
-                                    null,
-                                    null,
-                                    null,
+                            Before before = new Before(
                                     rs.getBoolean("before_was_active"),
                                     rs.getBoolean("before_retrying"),
-                                    rs.getBoolean("before_deleted_announced"),
-                                    null);
+                                    rs.getBoolean("before_deleted_announced"));
                             return new Change(before, after);
                         },
                         all) // the SET's arguments bind first, then the sub-select's id
@@ -254,21 +245,19 @@ public class WebhookDeliveryProcess {
     public void on(ApplicationUninstalled event, EventMessage<?> message) {
         guarded(message, event.applicationId().value(), () -> {
             String application = event.applicationId().value();
-            List<String> announced = jdbc.queryForList("""
-                    select connection_id from webhook_subject
+            List<Subject> announced = new java.util.ArrayList<>(jdbc.query("""
+                    update webhook_subject set deleted_announced = true
                     where application_id = ? and was_active and not deleted_announced and status <> 'revoked'
-                    order by created_at, connection_id
-                    """, String.class, application);
-            for (String connectionId : announced) {
-                jdbc.update(
-                        "update webhook_subject set deleted_announced = true where connection_id = ?", connectionId);
-                Subject subject = subject(connectionId).orElseThrow();
+                    returning *
+                    """, (rs, n) -> subject(rs), application));
+            announced.sort(java.util.Comparator.comparing(Subject::connectionId));
+            for (Subject subject : announced) {
                 insert(
                         WebhookEventType.CONNECTION_DELETED,
-                        message.getIdentifier() + ":" + connectionId,
+                        message.getIdentifier() + ":" + subject.connectionId(),
                         message.getTimestamp(),
                         application,
-                        connectionId,
+                        subject.connectionId(),
                         body(WebhookEventType.CONNECTION_DELETED, message.getTimestamp(), subject, "revoked", null));
             }
             insert(
@@ -459,13 +448,6 @@ public class WebhookDeliveryProcess {
         }
     }
 
-    private Optional<Subject> subject(String connectionId) {
-        return jdbc
-                .query("select * from webhook_subject where connection_id = ?", (rs, n) -> subject(rs), connectionId)
-                .stream()
-                .findFirst();
-    }
-
     private static Subject subject(ResultSet rs) throws SQLException {
         return new Subject(
                 rs.getString("connection_id"),
@@ -479,8 +461,7 @@ public class WebhookDeliveryProcess {
                 rs.getString("handle"),
                 rs.getBoolean("was_active"),
                 rs.getBoolean("retrying"),
-                rs.getBoolean("deleted_announced"),
-                SqlInstants.get(rs, "refresh_token_expires_at"));
+                rs.getBoolean("deleted_announced"));
     }
 
     private static Timestamp timestamp(Instant instant) {
